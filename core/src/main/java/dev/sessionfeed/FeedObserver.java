@@ -1,0 +1,52 @@
+package dev.sessionfeed;
+
+import dev.sessionfeed.source.ChangeSignal;
+
+/**
+ * Observability hook for a {@link SessionFeed}: counters and timings for metrics systems and benchmarks.
+ * An SPI with {@code default} no-op methods.
+ *
+ * <p>Threading: {@link #onSignal} is called on the change source's thread; the other methods on the rebuild
+ * thread. Implementations must be fast and thread-safe and must not throw.
+ */
+public interface FeedObserver {
+
+    /** An observer that does nothing. */
+    FeedObserver NOOP = new FeedObserver() { };
+
+    /**
+     * A change signal arrived from the source.
+     *
+     * @param signal the signal, with its {@link ChangeSignal#receivedNanos()} timestamp
+     */
+    default void onSignal(ChangeSignal signal) {
+    }
+
+    /**
+     * A resync was requested.
+     *
+     * @param reason why
+     */
+    default void onResync(String reason) {
+    }
+
+    /**
+     * A rebuild finished.
+     *
+     * @param full           whether all sessions were re-read (else only {@code ids} of them)
+     * @param ids            number of session ids refreshed (0 for a full rebuild)
+     * @param signals        number of signals this rebuild covered (the rest were coalesced)
+     * @param durationNanos  how long the database read and diff took
+     * @param published      the delta published, or null when nothing changed
+     */
+    default void onRebuild(boolean full, int ids, int signals, long durationNanos, SessionDelta published) {
+    }
+
+    /**
+     * A rebuild failed (the database could not be read).
+     *
+     * @param error the cause
+     */
+    default void onRebuildFailed(Throwable error) {
+    }
+}

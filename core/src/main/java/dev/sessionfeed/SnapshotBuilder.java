@@ -1,0 +1,33 @@
+package dev.sessionfeed;
+
+import java.util.Set;
+
+/**
+ * Reads sessions and metrics from the database. The feed engine calls it from its rebuild thread only; an
+ * implementation need not be thread-safe unless it is shared between feeds.
+ *
+ * <p>Each call must read sessions and metrics in one consistent transaction (the JDBC implementation uses
+ * {@code REPEATABLE READ, READ ONLY}), so the metrics always describe the sessions they are published with.
+ *
+ * @see dev.sessionfeed.jdbc.JdbcSnapshotBuilder
+ */
+public interface SnapshotBuilder {
+
+    /**
+     * Reads every session in scope, and the metrics.
+     *
+     * @return the sessions in display order and the metrics
+     * @throws SessionFeedException when the database cannot be read
+     */
+    SnapshotRead buildFull();
+
+    /**
+     * Re-reads the given sessions, and the metrics. A requested id missing from the result is not in scope any
+     * more (deleted, archived, aged out).
+     *
+     * @param ids the session ids to re-read; never null, may be empty (then only metrics are read)
+     * @return the requested sessions that exist and are in scope, and the metrics
+     * @throws SessionFeedException when the database cannot be read
+     */
+    SnapshotRead refresh(Set<String> ids);
+}

@@ -1,0 +1,319 @@
+package dev.sessionfeed.jdbc;
+
+import dev.sessionfeed.internal.Checks;
+import dev.sessionfeed.internal.SqlIdentifiers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Where the sessions live and which of them a dashboard shows: table name, column mapping and scope.
+ * Shared by {@link JdbcSnapshotBuilder}, {@link PollingChangeSource}, {@link JdbcCommandHandler} and the
+ * pg-listener's trigger installer, so they always agree.
+ *
+ * <p>Every identifier is validated when set (letters, digits, {@code _} and {@code $}, starting with a letter or
+ * {@code _}, at most 63 characters — PostgreSQL's limit) and always double-quoted in SQL, so configuration can
+ * never inject SQL. Values are always bound parameters.
+ *
+ * <p>The default mapping is the shipped schema ({@code sessionfeed/schema.sql}): table {@code chat_sessions},
+ * primary key {@code session_id}, scope "status not {@code archived}, and not ended more than 24 h ago",
+ * newest first, at most 5,000 sessions. Immutable and thread-safe.
+ */
+public final class SessionTable {
+
+    /** The model fields that map to columns, with their default column names. */
+    public enum Column {
+        /** Primary key ({@code text}). */
+        ID("session_id"),
+        /** Status ({@code text not null}). */
+        STATUS("status"),
+        /** Visitor id. */
+        VISITOR_ID("visitor_id"),
+        /** Visitor display name. */
+        VISITOR_NAME("visitor_name"),
+        /** Agent id. */
+        AGENT_ID("agent_id"),
+        /** Agent display name. */
+        AGENT_NAME("agent_name"),
+        /** Subject. */
+        SUBJECT("subject"),
+        /** Creation time ({@code timestamptz}). */
+        CREATED_AT("created_at"),
+        /** Last change ({@code timestamptz}); polling's change detection reads it. */
+        UPDATED_AT("updated_at"),
+        /** End time ({@code timestamptz}); the scope reads it. */
+        ENDED_AT("ended_at"),
+        /** First agent response ({@code timestamptz}). */
+        FIRST_RESPONSE_AT("first_response_at"),
+        /** Message count ({@code integer}/{@code bigint}). */
+        MESSAGE_COUNT("message_count"),
+        /** Last message time ({@code timestamptz}). */
+        LAST_MESSAGE_AT("last_message_at");
+
+        private final String defaultName;
+
+        Column(String defaultName) {
+            this.defaultName = defaultName;
+        }
+
+        /**
+         * The default column name.
+         *
+         * @return the name in the shipped schema
+         */
+        public String defaultName() {
+            return defaultName;
+        }
+    }
+
+    private final String schema;
+    private final String table;
+    private final Map<Column, String> columns;
+    private final List<String> attributeColumns;
+    private final Set<String> hiddenStatuses;
+    private final Duration endedRetention;
+    private final int maxSessions;
+
+    private SessionTable(Builder b) {
+        this.schema = b.schema;
+        this.table = b.table;
+        this.columns = Map.copyOf(b.columns);
+        this.attributeColumns = List.copyOf(b.attributeColumns);
+        this.hiddenStatuses = Set.copyOf(b.hiddenStatuses);
+        this.endedRetention = b.endedRetention;
+        this.maxSessions = b.maxSessions;
+    }
+
+    /**
+     * The default mapping of the shipped schema.
+     *
+     * @return a table mapping with every default
+     */
+    public static SessionTable defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Starts a mapping from the defaults.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The schema, or null for the connection's search path.
+     *
+     * @return the schema name, unquoted
+     */
+    public String schema() {
+        return schema;
+    }
+
+    /**
+     * The table name.
+     *
+     * @return the table name, unquoted
+     */
+    public String table() {
+        return table;
+    }
+
+    /**
+     * The table as it appears in SQL: quoted and schema-qualified when a schema is set.
+     *
+     * @return for example {@code "public"."chat_sessions"}
+     */
+    public String qualifiedTable() {
+        return schema == null ? SqlIdentifiers.quote(table) : SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(table);
+    }
+
+    /**
+     * The column name of a model field.
+     *
+     * @param column the field
+     * @return the column name, unquoted
+     */
+    public String column(Column column) {
+        return columns.get(column);
+    }
+
+    /**
+     * The quoted column name of a model field, for SQL.
+     *
+     * @param column the field
+     * @return for example {@code "session_id"}
+     */
+    public String quoted(Column column) {
+        return SqlIdentifiers.quote(columns.get(column));
+    }
+
+    /**
+     * Extra host columns copied into {@link dev.sessionfeed.ChatSession#attributes()}.
+     *
+     * @return the column names, unquoted; empty by default
+     */
+    public List<String> attributeColumns() {
+        return attributeColumns;
+    }
+
+    /**
+     * Statuses never shown. Default {@code archived}.
+     *
+     * @return the statuses
+     */
+    public Set<String> hiddenStatuses() {
+        return hiddenStatuses;
+    }
+
+    /**
+     * How long an ended session stays in scope after {@code ended_at}. Default 24 h.
+     *
+     * @return the retention
+     */
+    public Duration endedRetention() {
+        return endedRetention;
+    }
+
+    /**
+     * The most sessions a full read returns (newest first). Default 5,000.
+     *
+     * @return the cap
+     */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionTable{" + qualifiedTable() + ", columns=" + columns + ", attributes=" + attributeColumns
+                + ", hiddenStatuses=" + hiddenStatuses + ", endedRetention=" + endedRetention + ", maxSessions=" + maxSessions + '}';
+    }
+
+    /** Builds a {@link SessionTable}; every setter validates and names the property and value. Not thread-safe. */
+    public static final class Builder {
+        private String schema;
+        private String table = "chat_sessions";
+        private final Map<Column, String> columns = new LinkedHashMap<>();
+        private final List<String> attributeColumns = new ArrayList<>();
+        private Set<String> hiddenStatuses = Set.of("archived");
+        private Duration endedRetention = Duration.ofHours(24);
+        private int maxSessions = 5000;
+
+        private Builder() {
+            for (Column c : Column.values()) {
+                columns.put(c, c.defaultName());
+            }
+        }
+
+        /**
+         * The schema. Default: none (the connection's search path).
+         *
+         * @param schema a valid identifier, or null
+         * @return this builder
+         */
+        public Builder schema(String schema) {
+            this.schema = schema == null ? null : SqlIdentifiers.validate("schema", schema);
+            return this;
+        }
+
+        /**
+         * The table. Default {@code chat_sessions}.
+         *
+         * @param table a valid identifier
+         * @return this builder
+         */
+        public Builder table(String table) {
+            this.table = SqlIdentifiers.validate("table", table);
+            return this;
+        }
+
+        /**
+         * Maps a model field to a column.
+         *
+         * @param column the field
+         * @param name   a valid identifier
+         * @return this builder
+         */
+        public Builder column(Column column, String name) {
+            Objects.requireNonNull(column, "column");
+            columns.put(column, SqlIdentifiers.validate("column." + column.name().toLowerCase(java.util.Locale.ROOT), name));
+            return this;
+        }
+
+        /**
+         * Adds a host column copied into each session's {@code attributes}, keyed by its name.
+         *
+         * @param name a valid identifier
+         * @return this builder
+         */
+        public Builder attributeColumn(String name) {
+            String n = SqlIdentifiers.validate("attributeColumn", name);
+            if (attributeColumns.contains(n)) {
+                throw new IllegalArgumentException("attributeColumn must not repeat, was: '" + n + "' twice");
+            }
+            attributeColumns.add(n);
+            return this;
+        }
+
+        /**
+         * Statuses that are never shown. Default {@code archived}.
+         *
+         * @param statuses the statuses, none blank; may be empty
+         * @return this builder
+         */
+        public Builder hiddenStatuses(Set<String> statuses) {
+            Objects.requireNonNull(statuses, "hiddenStatuses");
+            for (String s : statuses) {
+                Checks.notBlank("hiddenStatuses element", s);
+            }
+            this.hiddenStatuses = Set.copyOf(statuses);
+            return this;
+        }
+
+        /**
+         * How long ended sessions stay in scope. Default 24 h.
+         *
+         * @param retention zero (hide at once) up to 365 days
+         * @return this builder
+         */
+        public Builder endedRetention(Duration retention) {
+            this.endedRetention = Checks.durationBetween("endedRetention", retention, Duration.ZERO, Duration.ofDays(365));
+            return this;
+        }
+
+        /**
+         * The most sessions one full read returns. Default 5,000.
+         *
+         * @param max 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder maxSessions(int max) {
+            this.maxSessions = Checks.intBetween("maxSessions", max, 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * Creates the mapping.
+         *
+         * @return the immutable mapping
+         * @throws IllegalArgumentException when two fields map to the same column
+         */
+        public SessionTable build() {
+            Map<String, String> seen = new LinkedHashMap<>();
+            for (Map.Entry<Column, String> e : columns.entrySet()) {
+                String prev = seen.put(e.getValue(), e.getKey().name());
+                if (prev != null) {
+                    throw new IllegalArgumentException("column names must be distinct, but " + prev + " and " + e.getKey()
+                            + " both map to '" + e.getValue() + "'");
+                }
+            }
+            return new SessionTable(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.sessionfeed.source;
+
+import dev.sessionfeed.FeedStatus;
+
+/**
+ * Where a {@link SessionChangeSource} reports. The feed engine implements it; every method is thread-safe,
+ * non-blocking and never throws, so a source may call it from any thread.
+ */
+public interface ChangeListener {
+
+    /**
+     * One session (or, for TRUNCATE, the whole table) changed.
+     *
+     * @param signal the hint
+     */
+    void onChange(ChangeSignal signal);
+
+    /**
+     * Changes may have been missed (reconnect, unparseable payload, queue overflow): rebuild everything.
+     *
+     * @param reason why, for logs and observers
+     */
+    void onResync(String reason);
+
+    /**
+     * The source's own status changed: {@link FeedStatus#LIVE} while it delivers in real time,
+     * {@link FeedStatus#DEGRADED} while a fallback keeps the state correct, {@link FeedStatus#RECOVERING}
+     * while nothing does.
+     *
+     * @param status the new status
+     * @param reason why, for logs and clients
+     */
+    default void onStatus(FeedStatus status, String reason) {
+    }
+}
