@@ -7,7 +7,7 @@ import dev.sessionfeed.source.SessionChangeSource;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link SessionChangeSource} test double: the test fires signals, resyncs and status changes itself. */
-final class ManualChangeSource implements SessionChangeSource {
+class ManualChangeSource implements SessionChangeSource {
 
     private volatile ChangeListener listener;
     private volatile FeedStatus status = FeedStatus.LIVE;
