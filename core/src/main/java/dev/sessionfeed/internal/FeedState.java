@@ -66,6 +66,23 @@ final class FeedState {
     }
 
     /**
+     * Replaces the current snapshot with one that has the same seq, sessions and metrics in another display
+     * order. Deltas carry no order, so this needs no new seq; clients that take the full state get the new order.
+     *
+     * @param reordered the current state in the order of a full read
+     */
+    void reorder(Snapshot reordered) {
+        synchronized (lock) {
+            if (reordered.seq() != current.seq()
+                    || !reordered.sessionsById().equals(current.sessionsById())
+                    || !reordered.metrics().equals(current.metrics())) {
+                throw new IllegalStateException("reorder must keep seq " + current.seq() + ", sessions and metrics");
+            }
+            current = reordered;
+        }
+    }
+
+    /**
      * See {@link dev.sessionfeed.SessionFeed#replaySince}.
      *
      * @param clientEpoch the client's epoch, or null

@@ -153,6 +153,11 @@ final class RebuildLoop implements Runnable {
             delta = new SessionDelta(epoch, seq, current.seq(), read.readAt(), diff.upserted(), diff.removed(), diff.metrics());
             next = new Snapshot(epoch, seq, read.readAt(), diff.sessions(), read.metrics());
             state.publish(next, delta);
+        } else if (batch.full() && !diff.sessions().equals(current.sessions())) {
+            // Same content in another order (refreshes put new sessions first, see SnapshotDiff): adopt the
+            // read's order so newcomers get it; there is no delta to publish for an order change.
+            next = new Snapshot(epoch, current.seq(), current.builtAt(), diff.sessions(), current.metrics());
+            state.reorder(next);
         }
         long took = System.nanoTime() - start;
         if (delta != null) {
