@@ -170,6 +170,12 @@ final class RebuildLoop implements Runnable {
     }
 
     private void readFailed(PendingWork.Batch batch, Throwable error) {
+        if (running && work.isClosed()) {
+            // close() interrupted a read that took too long: not a database problem worth a warning.
+            log.debug("Feed {}: read interrupted by close: {}", epoch, error.toString());
+            failAll(batch.waiters(), "the feed was closed while the refresh was read");
+            return;
+        }
         long now = System.nanoTime();
         if (backoff.attempts() == 0) {
             failureStreakStartNanos = now;
