@@ -43,7 +43,7 @@ class SessionFeedCoalescingTest {
     }
 
     @Test
-    void aBurstOfSignalsDuringARebuildIsMergedIntoOneFullRebuild() throws Exception {
+    void aBurstOfSignalsDuringARebuildIsMergedIntoTheNextRebuild() throws Exception {
         List<ChatSession> sessions = seed(BURST);
         h.start();
         int readsAtStart = h.db.reads();
@@ -55,10 +55,12 @@ class SessionFeedCoalescingTest {
         h.db.releaseReads();
         h.sync();
 
+        // The held read, the one that merged everything that arrived meanwhile, and sync()'s own refresh
+        // (which may merge too).
         int rebuilds = h.db.reads() - readsAtStart;
-        assertThat(rebuilds).isLessThanOrEqualTo(3);
-        // 999 ids exceed the default maxBatchIds (500): the merged rebuild reads everything.
-        assertThat(h.db.fullReads()).isEqualTo(2);
+        assertThat(rebuilds).isBetween(2, 3);
+        // Usually the held read covers one id and the other 999 exceed maxBatchIds (500): a full read.
+        assertThat(h.db.fullReads() - 1).isBetween(1, 2);
         assertThat(h.feed.current().sessions()).isEqualTo(h.db.peek().sessions());
         assertThat(h.out.deltas()).hasSizeLessThanOrEqualTo(2);
     }
@@ -100,7 +102,7 @@ class SessionFeedCoalescingTest {
     @Test
     void aCoalesceWindowMergesSignalsThatArriveWhileIdle() throws Exception {
         List<ChatSession> sessions = seed(100);
-        h.start(b -> b.coalesceWindow(Duration.ofSeconds(1)).maxCoalesceDelay(Duration.ofSeconds(30)).maxBatchIds(1_000));
+        h.start(b -> b.coalesceWindow(Duration.ofSeconds(2)).maxCoalesceDelay(Duration.ofSeconds(30)).maxBatchIds(1_000));
         int readsAtStart = h.db.reads();
 
         changeAll(sessions);

@@ -147,6 +147,22 @@ class SessionFeedLifecycleTest {
     }
 
     @Test
+    void closeStopsTheRebuildThreadEvenWhenAReadHangs() {
+        SessionFeed feed = h.start();
+        h.db.holdReads();
+        h.source.changed("a");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> h.db.readsStarted() >= 2);
+        CompletableFuture<Long> waiting = feed.refresh(List.of("b"));
+
+        // The read never returns by itself: close waits, then interrupts it.
+        feed.close();
+
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+        assertThat(waiting).isCompletedExceptionally();
+        assertThat(h.out.closeCount()).isEqualTo(1);
+    }
+
+    @Test
     void closeKeepsTheCallersInterruptFlag() {
         SessionFeed feed = h.start();
 
