@@ -71,7 +71,7 @@ final class Broadcasters {
         void call(String event, Consumer<Broadcaster> call) {
             try {
                 call.accept(broadcaster);
-            } catch (RuntimeException | LinkageError | AssertionError e) {
+            } catch (Throwable e) {
                 failures++;
                 if (failures == 1) {
                     log.warn("Broadcaster {} threw in {}; other broadcasters are not affected", broadcaster, event, e);

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * failed reads with {@link Backoff}, runs the periodic reconcile and tells broadcasters about status changes.
  *
  * <p>Everything here runs on the rebuild thread, except {@link #initialRead()}, which {@link DefaultSessionFeed}
- * calls before it starts the thread (the thread start orders it before the loop).
+ * calls before it starts the thread (the thread start orders it before the loop). Failures of any kind
+ * ({@code Throwable}) are caught, logged and retried: the thread only ends when the feed closes.
  */
 final class RebuildLoop implements Runnable {
 
@@ -76,7 +77,7 @@ final class RebuildLoop implements Runnable {
                     new Snapshot(epoch, 0, read.readAt(), List.of(), ChatMetrics.EMPTY), read);
             state.initial(new Snapshot(epoch, 0, read.readAt(), initial.sessions(), read.metrics()));
             observer.onRebuild(true, 0, 0, System.nanoTime() - start, null);
-        } catch (RuntimeException | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             readFailed(new PendingWork.Batch(true, Set.of(), 0, List.of(), false), e);
         }
     }
@@ -118,7 +119,7 @@ final class RebuildLoop implements Runnable {
                 } else if (batch.hasWork()) {
                     rebuild(batch);
                 }
-            } catch (RuntimeException | LinkageError | AssertionError e) {
+            } catch (Throwable e) {
                 // A bug, not a read failure (those are handled in rebuild): keep the thread alive, but let no
                 // caller wait forever.
                 log.error("Unexpected error in the rebuild thread of feed {}; continuing", epoch, e);
@@ -136,7 +137,7 @@ final class RebuildLoop implements Runnable {
         try {
             read = batch.full() ? snapshots.buildFull() : snapshots.refresh(batch.ids());
             Objects.requireNonNull(read, "SnapshotBuilder returned null");
-        } catch (RuntimeException | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             readFailed(batch, e);
             return;
         }

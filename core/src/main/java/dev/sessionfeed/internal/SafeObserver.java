@@ -25,7 +25,7 @@ final class SafeObserver implements FeedObserver {
     public void onSignal(ChangeSignal signal) {
         try {
             delegate.onSignal(signal);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failed("onSignal", e);
         }
     }
@@ -34,7 +34,7 @@ final class SafeObserver implements FeedObserver {
     public void onResync(String reason) {
         try {
             delegate.onResync(reason);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failed("onResync", e);
         }
     }
@@ -43,7 +43,7 @@ final class SafeObserver implements FeedObserver {
     public void onRebuild(boolean full, int ids, int signals, long durationNanos, SessionDelta published) {
         try {
             delegate.onRebuild(full, ids, signals, durationNanos, published);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failed("onRebuild", e);
         }
     }
@@ -52,12 +52,12 @@ final class SafeObserver implements FeedObserver {
     public void onRebuildFailed(Throwable error) {
         try {
             delegate.onRebuildFailed(error);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failed("onRebuildFailed", e);
         }
     }
 
-    private void failed(String method, RuntimeException e) {
+    private void failed(String method, Throwable e) {
         log.warn("FeedObserver {}.{} threw; ignoring it", delegate.getClass().getName(), method, e);
     }
 }
