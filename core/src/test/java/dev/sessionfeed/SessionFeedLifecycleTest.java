@@ -3,7 +3,11 @@ package dev.sessionfeed;
 import static dev.sessionfeed.Sessions.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.sessionfeed.source.ChangeListener;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +54,7 @@ class SessionFeedLifecycleTest {
     @Test
     void closeRunsFromManyThreadsAtOnceButOnlyOnce() throws Exception {
         SessionFeed feed = h.start();
-        List<Thread> closers = new java.util.ArrayList<>();
+        List<Thread> closers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             closers.add(new Thread(feed::close, "test-closer-" + i));
         }
@@ -140,7 +144,7 @@ class SessionFeedLifecycleTest {
         h.db.put(session("a", "waiting", 1));
         h.source.changed("a");
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> liveThreadNames("sessionfeed-").isEmpty());
         assertThat(h.out.closeCount()).isEqualTo(1);
         assertThat(h.source.closes()).isEqualTo(1);
@@ -151,7 +155,7 @@ class SessionFeedLifecycleTest {
         SessionFeed feed = h.start();
         h.db.holdReads();
         h.source.changed("a");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> h.db.readsStarted() >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.db.readsStarted() >= 2);
         CompletableFuture<Long> waiting = feed.refresh(List.of("b"));
 
         // The read never returns by itself: close waits, then interrupts it.
@@ -180,7 +184,7 @@ class SessionFeedLifecycleTest {
     void aSourceThatFailsToStartFailsStartAndClosesTheFeed() {
         ManualChangeSource broken = new ManualChangeSource() {
             @Override
-            public synchronized void start(dev.sessionfeed.source.ChangeListener listener) {
+            public synchronized void start(ChangeListener listener) {
                 throw new IllegalStateException("cannot listen");
             }
         };

@@ -10,8 +10,10 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
 /**
@@ -52,20 +54,20 @@ class SessionFeedPropertyTest {
     Arbitrary<Op> op() {
         Arbitrary<Integer> keys = Arbitraries.integers().between(0, 15);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, keys.map(Insert::new)),
-                net.jqwik.api.Tuple.of(5, Combinators.combine(keys, Arbitraries.of(STATUSES), Arbitraries.integers().between(0, 3))
+                Tuple.of(5, keys.map(Insert::new)),
+                Tuple.of(5, Combinators.combine(keys, Arbitraries.of(STATUSES), Arbitraries.integers().between(0, 3))
                         .as(Update::new)),
-                net.jqwik.api.Tuple.of(3, keys.map(Delete::new)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Resync())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Truncate())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 2).map(MetricChange::new)),
-                net.jqwik.api.Tuple.of(1, keys.map(Refresh::new)));
+                Tuple.of(3, keys.map(Delete::new)),
+                Tuple.of(1, Arbitraries.just(new Resync())),
+                Tuple.of(1, Arbitraries.just(new Truncate())),
+                Tuple.of(1, Arbitraries.integers().between(0, 2).map(MetricChange::new)),
+                Tuple.of(1, keys.map(Refresh::new)));
     }
 
     @Property(tries = 300)
     void appliedDeltasAlwaysEqualAFreshFullRead(
-            @ForAll @Size(max = 40) List<@net.jqwik.api.From("op") Op> initialOps,
-            @ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("op") Op> ops,
+            @ForAll @Size(max = 40) List<@From("op") Op> initialOps,
+            @ForAll @Size(min = 1, max = 60) List<@From("op") Op> ops,
             @ForAll boolean smallBatches) throws Exception {
         try (FeedHarness h = new FeedHarness()) {
             int[] clock = {0};

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionfeed.source.ChangeAction;
+import dev.sessionfeed.source.ChangeSignal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -263,12 +266,12 @@ class SessionFeedPublishTest {
 
     @Test
     void tellsTheObserverAboutSignalsAndRebuilds() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger resyncs = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.List<SessionDelta> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger signals = new AtomicInteger();
+        AtomicInteger resyncs = new AtomicInteger();
+        List<SessionDelta> published = new CopyOnWriteArrayList<>();
         FeedObserver observer = new FeedObserver() {
             @Override
-            public void onSignal(dev.sessionfeed.source.ChangeSignal signal) {
+            public void onSignal(ChangeSignal signal) {
                 signals.incrementAndGet();
             }
 
@@ -295,5 +298,30 @@ class SessionFeedPublishTest {
         assertThat(resyncs).hasValue(1);
         assertThat(published).isEqualTo(h.out.deltas());
         assertThat(h.feed.current().seq()).isEqualTo(1L);
+    }
+
+    @Test
+    void aThrowingObserverDoesNotStopTheFeed() throws Exception {
+        FeedObserver throwing = new FeedObserver() {
+            @Override
+            public void onSignal(ChangeSignal signal) {
+                throw new IllegalStateException("broken observer");
+            }
+
+            @Override
+            public void onRebuild(boolean full, int ids, int signals, long durationNanos, SessionDelta published) {
+                throw new IllegalStateException("broken observer");
+            }
+        };
+        h.start(b -> b.observer(throwing));
+
+        h.db.put(session("a", "waiting", 1));
+        h.source.changed("a");
+        h.sync();
+        h.db.put(session("b", "waiting", 2));
+        h.source.changed("b");
+        h.sync();
+
+        assertThat(h.out.deltas()).extracting(SessionDelta::seq).containsExactly(1L, 2L);
     }
 }

@@ -9,6 +9,7 @@ import dev.sessionfeed.InMemoryBroadcaster.StatusChange;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,24 @@ class SessionFeedStatusTest {
         assertThat(h.feed.current().sessions()).isEqualTo(h.db.peek().sessions());
         assertThat(h.out.statusChanges()).extracting(StatusChange::status)
                 .containsExactly(FeedStatus.RECOVERING, FeedStatus.LIVE);
+    }
+
+    @Test
+    void tellsTheObserverAboutFailedReads() {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        h.start(b -> b.observer(new FeedObserver() {
+            @Override
+            public void onRebuildFailed(Throwable error) {
+                failures.add(error);
+            }
+        }));
+        SessionFeedException down = new SessionFeedException("database down");
+        h.db.failWith(down);
+
+        h.source.changed("a");
+
+        await().atMost(DEADLINE).until(() -> !failures.isEmpty());
+        assertThat(failures).allSatisfy(f -> assertThat(f).isSameAs(down));
     }
 
     @Test
