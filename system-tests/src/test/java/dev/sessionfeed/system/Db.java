@@ -24,6 +24,7 @@ final class Db {
     private final PGSimpleDataSource ds;
     private final AtomicLong ids = new AtomicLong();
     private final String prefix;
+    private Connection connection;
 
     Db(TestDatabase db, String prefix) {
         this.db = db;
@@ -79,21 +80,47 @@ final class Db {
     }
 
     /** Applies the writes in one transaction (one commit, so one NOTIFY batch). */
-    void transaction(List<? extends Write> writes) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+    synchronized void transaction(List<? extends Write> writes) {
+        try {
+            Connection c = connection();
             try {
                 for (Write w : writes) {
                     run(c, w);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                discard();
                 throw e;
             }
         } catch (SQLException e) {
             throw new SessionFeedException("write failed: " + writes.size() + " statement(s), first " + writes.get(0), e);
         }
+    }
+
+    /** The application's connection (as from its pool): kept open, replaced after a failure. Guarded by this. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = ds.getConnection();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void discard() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // The connection is already broken; the write's own exception is what the caller sees.
+                org.slf4j.LoggerFactory.getLogger(Db.class).debug("closing a failed writer connection: {}", e.toString());
+            }
+        }
+    }
+
+    synchronized void close() {
+        discard();
     }
 
     private static void run(Connection c, Write w) throws SQLException {

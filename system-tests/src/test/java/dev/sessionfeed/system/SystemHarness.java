@@ -275,9 +275,13 @@ final class SystemHarness implements AutoCloseable {
 
     /** Differences between every client and the database; empty when all equal it. */
     List<String> differences() {
+        return differences(clients);
+    }
+
+    List<String> differences(java.util.Collection<AdminClient> which) {
         Expected e = readDatabase();
         List<String> diffs = new ArrayList<>();
-        for (AdminClient c : clients) {
+        for (AdminClient c : which) {
             diffs.addAll(c.differencesFrom(e.sessions(), e.metrics(), TIME_DEPENDENT_METRICS));
         }
         return diffs;
@@ -290,12 +294,16 @@ final class SystemHarness implements AutoCloseable {
      * @throws AssertionError naming the remaining differences when the deadline passes
      */
     Duration awaitSettled(Duration deadline) {
+        return awaitSettled(deadline, clients);
+    }
+
+    Duration awaitSettled(Duration deadline, java.util.Collection<AdminClient> which) {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
         List<String> diffs = List.of();
         while (System.nanoTime() < end) {
             try {
-                diffs = differences();
+                diffs = differences(which);
             } catch (RuntimeException e) {
                 diffs = List.of("database not readable: " + e);
             }
@@ -347,6 +355,7 @@ final class SystemHarness implements AutoCloseable {
             log.warn("closing the TCP proxy failed", e);
         }
         reactor.close();
+        db.close();
         server.close();
     }
 }
