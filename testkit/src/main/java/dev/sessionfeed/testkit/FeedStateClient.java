@@ -175,12 +175,18 @@ public final class FeedStateClient implements Broadcaster {
 
     /**
      * Applies the delta; after a gap, takes {@code current} instead, as a real client asks for the full state.
+     * Before any state was applied, takes {@code current} without recording a gap.
      *
      * @param delta   the change
      * @param current the feed's state after it
      */
     @Override
     public synchronized void onDelta(SessionDelta delta, Snapshot current) {
+        if (epoch == null) {
+            // attach(): registered, but the first state is not applied yet; this is the first state, not a gap.
+            applySnapshot(current);
+            return;
+        }
         int gapsBefore = gaps.size();
         if (!applyDelta(delta) && gaps.size() > gapsBefore) {
             applySnapshot(current);

@@ -92,6 +92,19 @@ class FeedStateClientTest {
     }
 
     @Test
+    void asBroadcasterTakesTheFirstStateFromADeltaArrivingBeforeAnySnapshotWithoutAGap() {
+        FeedStateClient client = new FeedStateClient();
+        Snapshot current = snapshot("e", 4, metrics(1), session("a", "waiting"));
+
+        client.onDelta(delta("e", 4, List.of(session("a", "waiting")), List.of(), null), current);
+        client.applySnapshot(snapshot("e", 3, metrics(0)));
+
+        assertThat(client.gaps()).isEmpty();
+        assertThat(client.seq()).isEqualTo(4);
+        assertThat(client.sessions()).containsOnlyKeys("a");
+    }
+
+    @Test
     void listsEveryDifferenceIgnoringTimeDependentMetrics() {
         FeedStateClient client = new FeedStateClient();
         client.applySnapshot(snapshot("e", 1, metrics(1), session("a", "waiting"), session("b", "active")));
