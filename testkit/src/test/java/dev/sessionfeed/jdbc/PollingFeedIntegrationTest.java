@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 
 /** The engine with the JDBC builder and the polling source over a real PostgreSQL, seen by a state client. */
 @SessionFeedPostgres
@@ -26,13 +25,7 @@ class PollingFeedIntegrationTest {
     private static final Duration CONVERGENCE = Duration.ofSeconds(15);
 
     private static SessionFeed feed(TestDatabase db, PollingChangeSource source) {
-        try {
-            return SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), source).build();
-        } catch (UnsupportedOperationException e) {
-            // Only until the engine (issue 2) is merged: the placeholder DefaultSessionFeed throws this.
-            source.close();
-            throw new TestAbortedException("the feed engine is not merged yet: " + e.getMessage());
-        }
+        return SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), source).build();
     }
 
     @Test

@@ -34,7 +34,7 @@ class RefreshConvergenceTest {
             FeedStateClient client = new FeedStateClient();
             client.applySnapshot(FeedStateClient.readDatabase(db));
             long seq = client.seq();
-            for (int step = 0; step < 25; step++) {
+            for (int step = 0; step < 20; step++) {
                 Set<String> touched = new LinkedHashSet<>();
                 int changes = 1 + random.nextInt(3);
                 List<String> log = new ArrayList<>();
