@@ -132,16 +132,18 @@ public final class JdbcCommandHandler implements CommandHandler {
             if (autoCommit) {
                 c.setAutoCommit(false);
             }
+            Exception failure = null;
             try {
                 CommandResult r = handleInTransaction(c, command, actor);
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
+                failure = e;
                 JdbcSnapshotBuilder.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 if (autoCommit) {
-                    c.setAutoCommit(true);
+                    JdbcSnapshotBuilder.restoreAutoCommit(c, failure);
                 }
             }
         } catch (SQLException e) {

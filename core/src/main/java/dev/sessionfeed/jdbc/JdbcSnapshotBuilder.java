@@ -191,16 +191,18 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
             if (autoCommit) {
                 c.setAutoCommit(false);
             }
+            Exception failure = null;
             try {
                 SnapshotRead r = readInTransaction(c, ids);
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
+                failure = e;
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
                 if (autoCommit) {
-                    c.setAutoCommit(true);
+                    restoreAutoCommit(c, failure);
                 }
             }
         } catch (SQLException e) {
@@ -310,6 +312,23 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
             sb.append(", ").append(dev.sessionfeed.internal.SqlIdentifiers.quote(attr));
         }
         return sb.toString();
+    }
+
+    /**
+     * Switches auto-commit back on without hiding the transaction's own failure: a broken connection fails here
+     * too, and that second failure must not replace the first.
+     */
+    static void restoreAutoCommit(Connection c, Exception primary) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            } else {
+                // The work committed; only the connection is unusable now, and a pool will discard it.
+                LOG.warn("could not restore auto-commit on a connection after a successful transaction: {}", e.toString());
+            }
+        }
     }
 
     static void rollbackQuietly(Connection c, Exception primary) {

@@ -309,6 +309,17 @@ class JdbcSnapshotBuilderTest {
     }
 
     @Test
+    void aConnectionDyingMidTransactionReportsTheOriginalFailure() {
+        JdbcSnapshotBuilder dying = JdbcSnapshotBuilder.builder(db.dataSource())
+                .metricsQuery("SELECT pg_terminate_backend(pg_backend_pid()) AS killed").build();
+
+        assertThatThrownBy(dying::buildFull)
+                .isInstanceOf(SessionFeedException.class)
+                .hasMessageContaining("full read")
+                .hasMessageContaining("terminating connection");
+    }
+
+    @Test
     void hostileValuesAreBoundNotInterpolated() {
         String hostile = "x'); DROP TABLE chat_sessions; --";
         SessionFixtures.insertSession(db, hostile, "waiting");
