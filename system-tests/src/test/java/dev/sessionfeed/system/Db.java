@@ -82,18 +82,33 @@ final class Db {
     /** Applies the writes in one transaction (one commit, so one NOTIFY batch). */
     synchronized void transaction(List<? extends Write> writes) {
         try {
-            Connection c = connection();
+            boolean reused = connection != null;
             try {
-                for (Write w : writes) {
-                    run(c, w);
+                attempt(writes);
+            } catch (SQLException e) {
+                // Like a pool's validation: a kept connection broken by a server restart is replaced once. Nothing
+                // was committed (the failure came before or instead of the commit's answer only on send errors).
+                String state = e.getSQLState();
+                if (!reused || state == null || !state.startsWith("08")) {
+                    throw e;
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                discard();
-                throw e;
+                attempt(writes);
             }
         } catch (SQLException e) {
             throw new SessionFeedException("write failed: " + writes.size() + " statement(s), first " + writes.get(0), e);
+        }
+    }
+
+    private void attempt(List<? extends Write> writes) throws SQLException {
+        Connection c = connection();
+        try {
+            for (Write w : writes) {
+                run(c, w);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            discard();
+            throw e;
         }
     }
 

@@ -83,6 +83,10 @@ final class SystemHarness implements AutoCloseable {
             return new Options(replayWindow, slowClientGrace, listener, feed, pollInterval, probeInterval, probeDeadline, fallback);
         }
 
+        Options probe(Duration interval, Duration deadline) {
+            return new Options(replayWindow, slowClientGrace, listenerBackoffMax, feedRetryMax, pollInterval, interval, deadline, fallback);
+        }
+
         Options fallback(boolean on) {
             return new Options(replayWindow, slowClientGrace, listenerBackoffMax, feedRetryMax, pollInterval, probeInterval, probeDeadline, on);
         }

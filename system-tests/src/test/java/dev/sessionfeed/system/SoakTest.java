@@ -1,0 +1,137 @@
+package dev.sessionfeed.system;
+
+import static dev.sessionfeed.system.Reliability.details;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.sessionfeed.FeedStatus;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded soak profile (not in default CI): {@code -Dsessionfeed.system.soak=true}
+ * [{@code -Dsessionfeed.system.soakMinutes=10}]. 20 clients, 20 writes/s, a fault every minute in turn (listener
+ * kill, frozen TCP path, PostgreSQL outage of 5 s, a client dropping and resuming), settle after each; threads,
+ * heap after GC, file descriptors and DB connections are sampled after every settle and must stay flat.
+ */
+@EnabledIfSystemProperty(named = "sessionfeed.system.soak", matches = "true")
+class SoakTest {
+
+    private static final Logger log = LoggerFactory.getLogger(SoakTest.class);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+
+    record Sample(int threads, long heapKb, long fds, long dbConnections) {
+    }
+
+    @Test
+    void resourcesStayFlatUnderSteadyWritesAndRecurringFaults() throws Exception {
+        long minutes = Long.getLong("sessionfeed.system.soakMinutes", 10);
+        try (SystemHarness h = new SystemHarness(SystemHarness.Options.defaults().replayWindow(64))) {
+            List<String> ids = new ArrayList<>();
+            List<Db.Write> seed = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String id = h.db.newId();
+                ids.add(id);
+                seed.add(new Db.Insert(id, i % 2 == 0 ? "waiting" : "active", "soak " + i));
+            }
+            h.db.transaction(seed);
+            SystemHarness.Node node = h.startNode();
+            List<AdminClient> clients = h.addClients(20);
+            h.awaitSettled(SETTLE);
+
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong writes = new AtomicLong();
+            AtomicLong failedWrites = new AtomicLong();
+            Random random = new Random(3);
+            Runnable writeLoop = () -> FaultScenariosTest.pacedWhile(Integer.MAX_VALUE, 20, i -> {
+                try {
+                    h.db.apply(new Db.Update(ids.get(random.nextInt(ids.size()))));
+                    writes.incrementAndGet();
+                } catch (RuntimeException e) {
+                    failedWrites.incrementAndGet(); // during the PostgreSQL outage
+                }
+                return writing.get();
+            });
+            Thread writer = startWriter(writeLoop);
+
+            List<Sample> samples = new ArrayList<>();
+            long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+            int round = 0;
+            while (System.nanoTime() < end) {
+                // A minute of steady writes (the soak's pace, not a wait for an event), then a fault.
+                await().during(Duration.ofSeconds(50)).atMost(Duration.ofSeconds(60)).until(writer::isAlive);
+                switch (round++ % 4) {
+                    case 0 -> h.db.killListener();
+                    case 1 -> {
+                        h.freezeListenerPath();
+                        await().atMost(SETTLE).until(() -> node.source.status() != FeedStatus.LIVE);
+                        h.unfreezeListenerPath();
+                    }
+                    case 2 -> {
+                        h.server.stop();
+                        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> !h.server.isRunning());
+                        h.server.start();
+                    }
+                    default -> {
+                        AdminClient c = clients.get(round % clients.size());
+                        c.disconnect();
+                        c.connect();
+                    }
+                }
+                writing.set(false);
+                writer.join(5_000);
+                h.awaitSettled(SETTLE);
+                await().atMost(SETTLE).until(() -> node.source.status() == FeedStatus.LIVE);
+                samples.add(sample(h));
+                log.info("soak round {}: {}", round, samples.get(samples.size() - 1));
+                writing.set(true);
+                writer = startWriter(writeLoop);
+            }
+            writing.set(false);
+            writer.join(5_000);
+            h.awaitSettled(SETTLE);
+            samples.add(sample(h));
+            assertThat(h.orderViolations()).isEmpty();
+            Sample first = samples.get(0);
+            Sample last = samples.get(samples.size() - 1);
+            // Flat: no growth beyond noise between the first settled sample and the last.
+            assertThat(last.threads()).as("threads").isLessThanOrEqualTo(first.threads() + 4);
+            assertThat(last.fds()).as("file descriptors").isLessThanOrEqualTo(first.fds() + 20);
+            assertThat(last.dbConnections()).as("DB connections").isLessThanOrEqualTo(first.dbConnections());
+            assertThat(last.heapKb()).as("heap after GC").isLessThanOrEqualTo(first.heapKb() * 3 / 2 + 10_240);
+            Reliability.record("soak", "Soak: 20 clients, 20 writes/s, a fault every minute (" + minutes + " min)",
+                    "flat: threads " + first.threads() + "→" + last.threads() + ", heap " + first.heapKb() / 1024 + "→"
+                            + last.heapKb() / 1024 + " MB, fds " + first.fds() + "→" + last.fds() + ", DB connections "
+                            + first.dbConnections() + "→" + last.dbConnections(),
+                    "threads, heap after GC, fds, DB connections flat",
+                    details("rounds", round, "writes", writes.get(), "writesFailedDuringOutages", failedWrites.get(),
+                            "samples", samples.toString()));
+        }
+    }
+
+    private static Thread startWriter(Runnable loop) {
+        Thread t = new Thread(loop, "soak-writer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static Sample sample(SystemHarness h) {
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        long fds = os instanceof UnixOperatingSystemMXBean u ? u.getOpenFileDescriptorCount() : -1;
+        return new Sample(Thread.activeCount(), heap, fds, h.db.connections());
+    }
+}
