@@ -53,6 +53,7 @@ final class AdminClient implements AutoCloseable {
     private boolean synced;
     private boolean awaitingSubscribe;
     private boolean resyncPending;
+    private boolean resuming;
     private WebSocket ws;
     private Listener current;
     private boolean autoReconnect = true;
@@ -69,6 +70,9 @@ final class AdminClient implements AutoCloseable {
     final AtomicInteger fullStates = new AtomicInteger();
     final AtomicInteger deltasApplied = new AtomicInteger();
     final AtomicInteger gaps = new AtomicInteger();
+    /** Resumes answered with the missed deltas only (within the replay window), and with the full state. */
+    final AtomicInteger replayResumes = new AtomicInteger();
+    final AtomicInteger fullResumes = new AtomicInteger();
     final AtomicLong lastMessageNanos = new AtomicLong();
     private final AtomicInteger commandIds = new AtomicInteger();
 
@@ -247,6 +251,10 @@ final class AdminClient implements AutoCloseable {
                     seq = m.path("seq").asLong();
                     fullStates.incrementAndGet();
                     resyncPending = false;
+                    if (resuming) {
+                        resuming = false;
+                        fullResumes.incrementAndGet();
+                    }
                     // The metrics_update of the same seq follows at once; until then the state is not whole.
                     synced = false;
                 }
@@ -270,6 +278,10 @@ final class AdminClient implements AutoCloseable {
                         sendAsync(l, JSON.createObjectNode().put("type", "resync"));
                         return;
                     }
+                    if (resuming) {
+                        resuming = false;
+                        replayResumes.incrementAndGet();
+                    }
                     JsonNode data = m.path("data");
                     for (JsonNode s : data.path("upserted")) {
                         sessions.put(s.path("id").asText(), s);
@@ -290,6 +302,10 @@ final class AdminClient implements AutoCloseable {
                     if (awaitingSubscribe) {
                         // The answer to subscribe ends with a status: a resume with nothing missed is whole now.
                         awaitingSubscribe = false;
+                        if (resuming) {
+                            resuming = false;
+                            replayResumes.incrementAndGet();
+                        }
                         if (!resyncPending && metrics != null && epoch != null) {
                             synced = true;
                         }
@@ -324,6 +340,7 @@ final class AdminClient implements AutoCloseable {
         ObjectNode sub = JSON.createObjectNode().put("type", "subscribe").put("channel", "admin-chat-updates").put("deltas", deltas);
         if (epoch != null && seq >= 0) {
             sub.put("epoch", epoch).put("lastSeq", seq);
+            resuming = true;
             // A resumed client keeps its state and applies the missed deltas (or takes the full state).
             synced = false;
         }
