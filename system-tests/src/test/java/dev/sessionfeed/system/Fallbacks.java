@@ -2,16 +2,23 @@ package dev.sessionfeed.system;
 
 import dev.sessionfeed.jdbc.SessionTable;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
-import dev.sessionfeed.testkit.TestDatabase;
 
-/** Wires the polling fallback into the LISTEN source (kept in one place while the builder's API settles). */
+/** Wires the polling fallback into the LISTEN source. */
 final class Fallbacks {
 
     private Fallbacks() {
     }
 
-    static void configure(PgNotifyChangeSource.Builder builder, TestDatabase db, SessionTable table, SystemHarness.Options options) {
-        // PgNotifyChangeSource.Builder has no public fallback setter yet (pglistener branch, 2ff15e1): without it the
-        // source reports RECOVERING while disconnected and the feed relies on the resync after reconnect.
+    /**
+     * The source's own polling fallback (owned and closed by the source), on the feed's table mapping: it polls
+     * through the same URL as the listener, as an application configured with one URL would. A frozen TCP pair does
+     * not freeze new connections, so polling keeps the state right while the probe finds the frozen listener.
+     */
+    static void configure(PgNotifyChangeSource.Builder builder, SessionTable table, SystemHarness.Options options) {
+        if (options.fallback()) {
+            builder.table(table).fallbackInterval(options.pollInterval());
+        } else {
+            builder.noFallback();
+        }
     }
 }

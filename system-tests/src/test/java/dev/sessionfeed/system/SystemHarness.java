@@ -152,7 +152,7 @@ final class SystemHarness implements AutoCloseable {
                     .probeInterval(options.probeInterval())
                     .probeDeadline(options.probeDeadline())
                     .reconnectBackoff(Duration.ofMillis(100), options.listenerBackoffMax());
-            Fallbacks.configure(sb, database, table, options);
+            Fallbacks.configure(sb, table, options);
             this.source = sb.build();
             JdbcSnapshotBuilder snapshots = JdbcSnapshotBuilder.builder(database.dataSource()).table(table).build();
             this.feed = SessionFeed.builder(snapshots, source)
