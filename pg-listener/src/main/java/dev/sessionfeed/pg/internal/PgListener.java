@@ -66,6 +66,12 @@ public final class PgListener implements AutoCloseable {
     private volatile double lastQueueUsage = Double.NaN;
     private volatile int listenerBackendPid;
 
+    private final Object statusLock = new Object();
+    // Guarded by statusLock.
+    private boolean listening;
+    private FeedStatus fallbackStatus;
+    private String unhealthyReason = "not connected";
+
     /**
      * Creates a listener; nothing happens before {@link #start}.
      *
@@ -247,7 +253,7 @@ public final class PgListener implements AutoCloseable {
                 attempt = 0;
                 resync(everConnected ? "listener reconnected; changes made meanwhile may have been missed" : "listener connected");
                 everConnected = true;
-                setStatus(FeedStatus.LIVE, "listening on channel " + settings.channel());
+                setLive("listening on channel " + settings.channel());
                 listen(c, pg);
             } catch (ListenUnavailableException e) {
                 closeQuietly(c);
@@ -260,7 +266,7 @@ public final class PgListener implements AutoCloseable {
                             settings.target(), e.getMessage(), settings.fallback() == null ? " (none configured: changes are NOT seen)" : "",
                             settings.unavailableRetryInterval());
                 }
-                setStatus(unhealthy(), e.getMessage());
+                setUnhealthy(e.getMessage());
                 await(settings.unavailableRetryInterval());
                 continue;
             } catch (Throwable e) {
@@ -277,7 +283,7 @@ public final class PgListener implements AutoCloseable {
                 } else {
                     LOG.debug("cannot connect the listener to {} (attempt {}): {}", settings.target(), attempt + 1, lastFailure);
                 }
-                setStatus(unhealthy(), "listener disconnected: " + lastFailure);
+                setUnhealthy("listener disconnected: " + lastFailure);
                 if (e instanceof Error && !(e instanceof StackOverflowError)) {
                     LOG.error("unexpected error in the listener thread", e);
                 }
@@ -293,9 +299,6 @@ public final class PgListener implements AutoCloseable {
         LOG.debug("listener thread ends");
     }
 
-    private FeedStatus unhealthy() {
-        return settings.fallback() != null ? FeedStatus.DEGRADED : FeedStatus.RECOVERING;
-    }
 
     private Connection open() throws SQLException {
         Connection c = settings.connections().open();
@@ -385,7 +388,12 @@ public final class PgListener implements AutoCloseable {
             }
             if (outstanding == null && now - nextProbe >= 0) {
                 probeSent = System.nanoTime();
-                outstanding = sendProbe(c);
+                try {
+                    outstanding = sendProbe(c);
+                } catch (SQLException e) {
+                    throw new SQLException("liveness probe failed within the " + settings.probeDeadline().toMillis()
+                            + " ms socket timeout (half-open or frozen connection?): " + e.getMessage(), e.getSQLState(), e);
+                }
             }
             if (now - nextQueueCheck >= 0) {
                 checkQueue(c);
@@ -484,26 +492,66 @@ public final class PgListener implements AutoCloseable {
         }
     }
 
-    private void setStatus(FeedStatus s, String reason) {
-        FeedStatus before = status;
-        String reasonBefore = statusReason;
-        if (closed.get()) {
-            return;
-        }
-        status = s;
-        statusReason = reason;
+    /** Suspends the fallback first (after that it reports nothing), then reports LIVE. */
+    private void setLive(String reason) {
         Fallback fb = settings.fallback();
         if (fb != null) {
             try {
-                if (s == FeedStatus.LIVE) {
-                    fb.suspend();
-                } else {
-                    fb.resume();
-                }
+                fb.suspend();
             } catch (RuntimeException e) {
-                LOG.error("cannot {} the polling fallback", s == FeedStatus.LIVE ? "suspend" : "resume", e);
+                LOG.error("cannot suspend the polling fallback", e);
             }
         }
+        synchronized (statusLock) {
+            listening = true;
+            fallbackStatus = null;
+            publish(FeedStatus.LIVE, reason);
+        }
+    }
+
+    /**
+     * Reports the listener unhealthy and resumes the fallback. Until the fallback's first poll succeeds (it then
+     * reports through {@link #onFallbackStatus}) nothing keeps the state correct, so the status is RECOVERING.
+     */
+    private void setUnhealthy(String reason) {
+        synchronized (statusLock) {
+            listening = false;
+            unhealthyReason = reason;
+            if (settings.fallback() == null) {
+                publish(FeedStatus.RECOVERING, reason + "; no polling fallback configured");
+                return;
+            }
+            FeedStatus s = fallbackStatus == null ? FeedStatus.RECOVERING : fallbackStatus;
+            publish(s, reason + "; polling fallback " + (fallbackStatus == null ? "starting" : s == FeedStatus.DEGRADED ? "active" : "failing"));
+        }
+        try {
+            settings.fallback().resume();
+        } catch (RuntimeException e) {
+            LOG.error("cannot resume the polling fallback", e);
+        }
+    }
+
+    /** The fallback's own status while it is active: DEGRADED when its polls succeed, RECOVERING when they fail. */
+    private void onFallbackStatus(FeedStatus fallback, String fallbackReason) {
+        synchronized (statusLock) {
+            if (listening) {
+                return;
+            }
+            FeedStatus s = fallback == FeedStatus.RECOVERING ? FeedStatus.RECOVERING : FeedStatus.DEGRADED;
+            fallbackStatus = s;
+            publish(s, unhealthyReason + "; polling fallback " + (s == FeedStatus.DEGRADED ? "active" : "failing: " + fallbackReason));
+        }
+    }
+
+    /** Sets and reports a status; callers hold statusLock. */
+    private void publish(FeedStatus s, String reason) {
+        if (closed.get()) {
+            return;
+        }
+        FeedStatus before = status;
+        String reasonBefore = statusReason;
+        status = s;
+        statusReason = reason;
         if (before != s || !reason.equals(reasonBefore)) {
             if (before != s) {
                 LOG.info("status {} -> {}: {}", before.wireName(), s.wireName(), reason);
@@ -566,8 +614,8 @@ public final class PgListener implements AutoCloseable {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' '));
     }
 
-    /** Forwards the fallback's signals; its own status is not forwarded (this source reports one status). */
-    private static final class FallbackListener implements ChangeListener {
+    /** Forwards the fallback's signals; its status is folded into this source's single status. */
+    private final class FallbackListener implements ChangeListener {
         private final ChangeListener target;
 
         FallbackListener(ChangeListener target) {
@@ -582,6 +630,11 @@ public final class PgListener implements AutoCloseable {
         @Override
         public void onResync(String reason) {
             target.onResync(reason);
+        }
+
+        @Override
+        public void onStatus(FeedStatus fallback, String reason) {
+            onFallbackStatus(fallback, reason);
         }
     }
 
