@@ -234,6 +234,7 @@ public final class PgListener implements AutoCloseable {
         int attempt = 0;
         boolean everConnected = false;
         String lastFailure = null;
+        String lastUnavailable = null;
         LOG.info("listening for changes on channel '{}' at {}", settings.channel(), settings.target());
         while (!closed.get()) {
             Connection c = null;
@@ -251,6 +252,7 @@ public final class PgListener implements AutoCloseable {
                 }
                 live = true;
                 attempt = 0;
+                lastUnavailable = null;
                 resync(everConnected ? "listener reconnected; changes made meanwhile may have been missed" : "listener connected");
                 everConnected = true;
                 setLive("listening on channel " + settings.channel());
@@ -261,10 +263,11 @@ public final class PgListener implements AutoCloseable {
                     break;
                 }
                 lastFailure = e.getMessage();
-                if (!e.getMessage().equals(statusReason)) {
-                    LOG.error("LISTEN/NOTIFY cannot work on {}: {}. Staying on the polling fallback{}; retrying every {}.",
+                if (!e.getMessage().equals(lastUnavailable)) {
+                    lastUnavailable = e.getMessage();
+                    LOG.error("LISTEN/NOTIFY cannot work on {}: {}. Staying on the polling fallback{}; retrying every {} ms.",
                             settings.target(), e.getMessage(), settings.fallback() == null ? " (none configured: changes are NOT seen)" : "",
-                            settings.unavailableRetryInterval());
+                            settings.unavailableRetryInterval().toMillis());
                 }
                 setUnhealthy(e.getMessage());
                 await(settings.unavailableRetryInterval());
