@@ -296,8 +296,8 @@ public final class PgListener implements AutoCloseable {
             } finally {
                 current = null;
                 listenerBackendPid = 0;
+                closeQuietly(c);
             }
-            closeQuietly(c);
         }
         LOG.debug("listener thread ends");
     }
@@ -517,6 +517,9 @@ public final class PgListener implements AutoCloseable {
      * reports through {@link #onFallbackStatus}) nothing keeps the state correct, so the status is RECOVERING.
      */
     private void setUnhealthy(String reason) {
+        if (closed.get()) {
+            return;
+        }
         synchronized (statusLock) {
             listening = false;
             unhealthyReason = reason;
