@@ -6,6 +6,8 @@ module dev.sessionfeed.pg {
     requires transitive dev.sessionfeed.core;
     requires transitive java.sql;
     requires org.postgresql.jdbc;
+    // PGSimpleDataSource (the default fallback's data source) implements javax.naming.Referenceable.
+    requires java.naming;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

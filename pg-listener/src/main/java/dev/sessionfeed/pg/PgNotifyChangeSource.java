@@ -3,8 +3,12 @@ package dev.sessionfeed.pg;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.Checks;
 import dev.sessionfeed.internal.SqlIdentifiers;
+import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.jdbc.SessionTable;
+import dev.sessionfeed.pg.internal.Fallback;
 import dev.sessionfeed.pg.internal.ListenerSettings;
 import dev.sessionfeed.pg.internal.PgListener;
+import dev.sessionfeed.pg.internal.PollingFallback;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.source.SourceStats;
@@ -16,6 +20,7 @@ import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.concurrent.ThreadFactory;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A {@link SessionChangeSource} that hears changes through PostgreSQL LISTEN/NOTIFY, as sent by the trigger
@@ -36,8 +41,10 @@ import javax.sql.DataSource;
  *       first, proves delivery with a probe, and only then calls {@link ChangeListener#onResync}, so changes made
  *       while nobody listened are picked up by the rebuild.</li>
  *   <li>Status: {@link FeedStatus#LIVE} while listening. While disconnected the {@linkplain Builder#fallback
- *       fallback} (polling) is resumed and the status is {@link FeedStatus#DEGRADED}; without a fallback it is
- *       {@link FeedStatus#RECOVERING}.</li>
+ *       fallback} (a {@link PollingChangeSource}, by default built from the same data source or URL) is resumed:
+ *       the status is {@link FeedStatus#DEGRADED} while its polls succeed and {@link FeedStatus#RECOVERING} until
+ *       the first one does or while they fail (for example while PostgreSQL itself is down). Without a fallback it
+ *       is {@link FeedStatus#RECOVERING}. The fallback is suspended before the status returns to LIVE.</li>
  *   <li>Payloads are hints: they are parsed strictly (only the shapes the triggers send, at most
  *       {@link Builder#maxPayloadLength} characters, ids at most 256 characters); anything else causes a resync and
  *       a warning logged at most once per 10 s with a count. The {@code status} field is never used: rows are
@@ -119,8 +126,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
 
     /**
      * The status: {@link FeedStatus#LIVE} while listening with a proven connection, {@link FeedStatus#DEGRADED}
-     * while disconnected with the fallback running, {@link FeedStatus#RECOVERING} before the first connect,
-     * after close, or while disconnected without a fallback.
+     * while disconnected with the fallback's polls succeeding, {@link FeedStatus#RECOVERING} before the first
+     * connect, after close, or while disconnected with no working fallback.
      *
      * @return the status
      */
@@ -223,6 +230,10 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         private double queueUsageWarnThreshold = 0.5;
         private int maxPayloadLength = 7900;
         private ThreadFactory threadFactory;
+        private SessionTable table = SessionTable.defaults();
+        private Duration fallbackInterval = Duration.ofSeconds(1);
+        private PollingChangeSource fallback;
+        private boolean noFallback;
 
         private Builder(String jdbcUrl, String user, String password, DataSource dataSource) {
             this.jdbcUrl = jdbcUrl;
@@ -373,13 +384,70 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * Makes the listener thread. Default: a daemon thread named {@value PgNotifyChangeSource#THREAD_NAME}.
+         * Makes the listener thread (and the default fallback's polling thread). Default: a daemon thread named
+         * {@value PgNotifyChangeSource#THREAD_NAME} (and the fallback's own default, {@code sessionfeed-poller}).
          *
          * @param factory the factory; its threads should be daemon threads
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * The table mapping and scope the default polling fallback watches. Default {@link SessionTable#defaults()};
+         * use the feed's mapping. Ignored when {@link #fallback} or {@link #noFallback} is set.
+         *
+         * @param table the mapping
+         * @return this builder
+         */
+        public Builder table(SessionTable table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * The poll interval of the default fallback. Default 1 s.
+         *
+         * @param interval 50 ms to 1 h
+         * @return this builder
+         */
+        public Builder fallbackInterval(Duration interval) {
+            this.fallbackInterval = Checks.durationBetween("fallbackInterval", interval, Duration.ofMillis(50), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * The polling source resumed while LISTEN is not working and suspended while it is. It must be built with
+         * {@link PollingChangeSource.Builder#startSuspended(boolean) startSuspended(true)} and not be started; this
+         * source starts it and forwards its signals, but does not close it (you created it). Default: one built from
+         * the data source (or from the JDBC URL and credentials) with {@link #table} and {@link #fallbackInterval},
+         * which this source closes.
+         *
+         * @param polling the fallback
+         * @return this builder
+         * @throws IllegalArgumentException when it was not built to start suspended
+         */
+        public Builder fallback(PollingChangeSource polling) {
+            Objects.requireNonNull(polling, "fallback");
+            if (!polling.isSuspended()) {
+                throw new IllegalArgumentException("fallback must be built with startSuspended(true), was: " + polling);
+            }
+            this.fallback = polling;
+            this.noFallback = false;
+            return this;
+        }
+
+        /**
+         * No fallback: while LISTEN is not working the status is {@link FeedStatus#RECOVERING} and changes are only
+         * picked up by the resync after the reconnect (and the feed's periodic reconcile).
+         *
+         * @return this builder
+         */
+        public Builder noFallback() {
+            this.noFallback = true;
+            this.fallback = null;
             return this;
         }
 
@@ -417,9 +485,36 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
                 t.setDaemon(true);
                 return t;
             };
+            Fallback fb = null;
+            boolean ownsFallback = false;
+            if (fallback != null) {
+                fb = new PollingFallback(fallback);
+            } else if (!noFallback) {
+                DataSource pollFrom = dataSource;
+                if (pollFrom == null) {
+                    PGSimpleDataSource ds = new PGSimpleDataSource();
+                    ds.setURL(jdbcUrl);
+                    if (user != null) {
+                        ds.setUser(user);
+                    }
+                    if (password != null) {
+                        ds.setPassword(password);
+                    }
+                    ds.setConnectTimeout((int) ceilSeconds(connectTimeout));
+                    ds.setApplicationName("sessionfeed-listener-fallback");
+                    pollFrom = ds;
+                }
+                PollingChangeSource.Builder polling = PollingChangeSource.builder(pollFrom).table(table).interval(fallbackInterval)
+                        .startSuspended(true).activeStatus(FeedStatus.DEGRADED);
+                if (threadFactory != null) {
+                    polling.threadFactory(threadFactory);
+                }
+                fb = new PollingFallback(polling.build());
+                ownsFallback = true;
+            }
             ListenerSettings settings = new ListenerSettings(connections, target, channel, applicationName, pollTimeout, probeInterval,
                     probeDeadline, initialBackoff, maxBackoff, unavailableRetryInterval, queueCheckInterval, queueUsageWarnThreshold,
-                    maxPayloadLength, tf, null, false);
+                    maxPayloadLength, tf, fb, ownsFallback);
             return new PgNotifyChangeSource(new PgListener(settings), channel);
         }
 

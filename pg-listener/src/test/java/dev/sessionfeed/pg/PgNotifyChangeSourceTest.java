@@ -136,7 +136,8 @@ class PgNotifyChangeSourceTest {
                 && "b-1".equals(s.sessionId()) && listener.events.indexOf(new RecordingListener.Event(s, null, null, null)) > lastResyncIndex()));
         assertThat(source.stats().reconnects()).isEqualTo(1);
         assertThat(source.listenerBackendPid()).isNotEqualTo(pid);
-        assertThat(listener.resyncs()).hasSize(2).last().asString().contains("reconnected");
+        // Own resyncs: one per connect (the polling fallback adds its own while it runs).
+            assertThat(listener.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
         // Status went away from LIVE while disconnected and came back.
         assertThat(listener.statuses()).first().isEqualTo(FeedStatus.LIVE);
         assertThat(listener.statuses()).last().isEqualTo(FeedStatus.LIVE);
@@ -226,6 +227,7 @@ class PgNotifyChangeSourceTest {
         source.close();
         LoggerFactory.getLogger(getClass()).info("close() took {} ms", closeMillis);
         assertThat(threadsNamed(PgNotifyChangeSource.THREAD_NAME)).isZero();
+        assertThat(threadsNamed("sessionfeed-poller")).as("the fallback this source created").isZero();
         await().atMost(WAIT).until(() -> listenConnections() == 0);
         assertThat(source.status()).isEqualTo(FeedStatus.RECOVERING);
         assertThatThrownBy(() -> source.start(listener)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
@@ -248,8 +250,9 @@ class PgNotifyChangeSourceTest {
             t.setDaemon(true);
             return t;
         }));
-        assertThat(made).hasValue(1);
-        assertThat(threadsNamed("host-listener")).isEqualTo(1);
+        // The listener thread and the default fallback's polling thread.
+        assertThat(made).hasValue(2);
+        assertThat(threadsNamed("host-listener")).isEqualTo(2);
         assertThat(listenConnections()).isEqualTo(1);
         db.execute("INSERT INTO chat_sessions (session_id) VALUES ('d-1')");
         await().atMost(WAIT).until(() -> listener.sawSignalFor("d-1"));

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
+import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.source.SessionChangeSource;
+import dev.sessionfeed.testkit.FeedStateClient;
+import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.net.InetAddress;
@@ -45,12 +52,17 @@ class PgNotifyOutageTest {
 
     @Test
     void keepsRetryingWhilePostgresIsDownAndConvergesAfterRestart() {
-        RecordingListener listener = new RecordingListener();
-        try (PgNotifyChangeSource source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
+        RecordingListener statuses = new RecordingListener();
+        PgNotifyChangeSource source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .build()) {
-            source.start(listener);
-            await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE);
+                .fallbackInterval(Duration.ofMillis(200))
+                .build();
+        SessionFixtures.insertSession(db, "before-outage", "waiting");
+        try (SessionFeed feed = SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), new Tap(source, statuses))
+                .reconcileInterval(Duration.ZERO).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build()) {
+            feed.start();
+            FeedStateClient client = FeedStateClient.attach(feed);
+            await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE && client.sessions().containsKey("before-outage"));
             server.stop();
             long stoppedAt = System.nanoTime();
             await().atMost(WAIT).until(() -> source.status() != FeedStatus.LIVE);
@@ -58,15 +70,24 @@ class PgNotifyOutageTest {
             // Down for several seconds: the source must keep trying (no "give up") and never claim to be live.
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> source.status() != FeedStatus.LIVE);
             assertThat(source.statusReason()).startsWith("listener disconnected");
+            // The fallback's polls fail too while the server is down: nothing can keep the state current, and the
+            // status says so instead of claiming "degraded but correct".
+            assertThat(source.status()).isEqualTo(FeedStatus.RECOVERING);
+            assertThat(feed.status()).isNotEqualTo(FeedStatus.LIVE);
             server.start();
             long startedAt = System.nanoTime();
+            // A change right after the restart, possibly before the listener is back: the resync must pick it up.
+            SessionFixtures.updateStatus(db, "before-outage", "active");
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE);
             LOG.info("live again {} ms after the restart", (System.nanoTime() - startedAt) / 1_000_000);
             assertThat(source.stats().reconnects()).isEqualTo(1);
-            assertThat(listener.resyncs()).hasSize(2).last().asString().contains("reconnected");
+            assertThat(statuses.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
             await().atMost(WAIT).until(() -> listenConnections() == 1);
-            db.execute("INSERT INTO chat_sessions (session_id) VALUES ('after-restart')");
-            await().atMost(WAIT).until(() -> listener.sawSignalFor("after-restart"));
+            SessionFixtures.insertSession(db, "after-restart", "waiting");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty());
+            assertThat(client.sessions().get("before-outage").status()).isEqualTo("active");
+            assertThat(client.sessions()).containsKey("after-restart");
+            await().atMost(WAIT).until(() -> feed.status() == FeedStatus.LIVE);
         }
         await().atMost(WAIT).until(() -> listenConnections() == 0);
     }
@@ -99,12 +120,56 @@ class PgNotifyOutageTest {
                     detectedMillis, replacedMillis);
             assertThat(source.listenerBackendPid()).isNotEqualTo(pid);
             assertThat(source.statusReason()).contains("listening");
-            assertThat(listener.resyncs()).hasSize(2);
+            assertThat(listener.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
             db.execute("INSERT INTO chat_sessions (session_id) VALUES ('after-freeze')");
             await().atMost(WAIT).until(() -> listener.sawSignalFor("after-freeze"));
         } finally {
             crusher.close();
             reactor.close();
+        }
+    }
+
+    /** Passes a source through, recording what it reports on the way to the feed. */
+    private static final class Tap implements SessionChangeSource {
+        private final SessionChangeSource source;
+        private final RecordingListener recorder;
+
+        Tap(SessionChangeSource source, RecordingListener recorder) {
+            this.source = source;
+            this.recorder = recorder;
+        }
+
+        @Override
+        public void start(ChangeListener feed) {
+            source.start(new ChangeListener() {
+                @Override
+                public void onChange(ChangeSignal signal) {
+                    recorder.onChange(signal);
+                    feed.onChange(signal);
+                }
+
+                @Override
+                public void onResync(String reason) {
+                    recorder.onResync(reason);
+                    feed.onResync(reason);
+                }
+
+                @Override
+                public void onStatus(FeedStatus status, String reason) {
+                    recorder.onStatus(status, reason);
+                    feed.onStatus(status, reason);
+                }
+            });
+        }
+
+        @Override
+        public FeedStatus status() {
+            return source.status();
+        }
+
+        @Override
+        public void close() {
+            source.close();
         }
     }
 
