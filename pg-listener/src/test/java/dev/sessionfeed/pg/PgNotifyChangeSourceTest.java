@@ -267,6 +267,32 @@ class PgNotifyChangeSourceTest {
     }
 
     @Test
+    void warnsWhenTheNotificationQueueFillsUp() throws Exception {
+        Logger log = (Logger) LoggerFactory.getLogger("dev.sessionfeed.pg.PgNotifyChangeSource");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        // A listener stuck in an open transaction keeps the queue from being trimmed, as in production.
+        try (Connection stuck = db.connect(); Connection sender = db.connect()) {
+            try (java.sql.Statement st = stuck.createStatement()) {
+                st.execute("LISTEN queue_filler");
+                stuck.setAutoCommit(false);
+                st.execute("SELECT 1");
+            }
+            try (java.sql.Statement st = sender.createStatement()) {
+                st.execute("SELECT pg_notify('queue_filler', repeat('x', 4000) || g) FROM generate_series(1, 200) g");
+            }
+            startLive(builder().queueCheckInterval(Duration.ofMillis(100)).queueUsageWarnThreshold(1e-9));
+            await().atMost(WAIT).until(() -> source.notificationQueueUsage().orElse(0) > 0);
+            await().atMost(WAIT).until(() -> appender.list.stream()
+                    .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("notification queue")));
+            stuck.rollback();
+        } finally {
+            log.detachAppender(appender);
+        }
+    }
+
+    @Test
     void rejectsHostileAndInvalidConfigurationNamingPropertyAndValue() {
         assertThatThrownBy(() -> builder().channel("x\"; DROP TABLE chat_sessions; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel").hasMessageContaining("DROP TABLE");

@@ -157,6 +157,8 @@ class PgTriggerInstallerTest {
         assertThatThrownBy(() -> PgTriggerInstaller.builder().channel("x'); DROP TABLE chat_sessions; --"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("channel").hasMessageContaining("DROP TABLE chat_sessions");
+        assertThatThrownBy(() -> SessionTable.builder().table("chat_sessions; DROP TABLE chat_sessions"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table").hasMessageContaining("DROP TABLE");
         assertThatThrownBy(() -> PgTriggerInstaller.builder().functionName("f\"(); --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("functionName");
         assertThatThrownBy(() -> PgTriggerInstaller.builder().table(SessionTable.builder().table("a".repeat(60)).build()).build())

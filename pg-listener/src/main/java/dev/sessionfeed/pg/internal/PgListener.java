@@ -425,8 +425,8 @@ public final class PgListener implements AutoCloseable {
             if (usage >= settings.queueWarnThreshold()) {
                 queueWarning.warn(System.nanoTime(), "PostgreSQL's notification queue is {}% full (warning threshold {}%): a listener that does "
                         + "not consume, or a long-running transaction, keeps it from being cleaned up; when it is full, NOTIFY (and so every "
-                        + "commit that changes {}) fails", String.format(java.util.Locale.ROOT, "%.1f", usage * 100),
-                        String.format(java.util.Locale.ROOT, "%.1f", settings.queueWarnThreshold() * 100), "the sessions table");
+                        + "commit that changes {}) fails", String.format(java.util.Locale.ROOT, "%.3g", usage * 100),
+                        String.format(java.util.Locale.ROOT, "%.3g", settings.queueWarnThreshold() * 100), "the sessions table");
             }
         }
     }
