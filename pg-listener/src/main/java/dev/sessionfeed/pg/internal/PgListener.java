@@ -287,8 +287,9 @@ public final class PgListener implements AutoCloseable {
                     LOG.debug("cannot connect the listener to {} (attempt {}): {}", settings.target(), attempt + 1, lastFailure);
                 }
                 setUnhealthy("listener disconnected: " + lastFailure);
-                if (e instanceof Error && !(e instanceof StackOverflowError)) {
-                    LOG.error("unexpected error in the listener thread", e);
+                if (!(e instanceof SQLException)) {
+                    // Not a database failure: a bug or a JVM error. Logged with its stack; the loop still goes on.
+                    LOG.error("unexpected failure in the listener thread; reconnecting", e);
                 }
                 await(backoff(attempt));
                 attempt = Math.min(attempt + 1, 30);
@@ -301,7 +302,6 @@ public final class PgListener implements AutoCloseable {
         }
         LOG.debug("listener thread ends");
     }
-
 
     private Connection open() throws SQLException {
         Connection c = settings.connections().open();
