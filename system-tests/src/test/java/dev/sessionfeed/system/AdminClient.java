@@ -62,6 +62,8 @@ final class AdminClient implements AutoCloseable {
     private final Map<String, Long> maxVersion = new HashMap<>();
 
     final List<String> orderViolations = new CopyOnWriteArrayList<>();
+    /** Acks that arrived before the state they name (ack.seq above the client's seq). */
+    final List<String> acksAhead = new CopyOnWriteArrayList<>();
     final List<String> statuses = new CopyOnWriteArrayList<>();
     final Map<String, List<JsonNode>> acks = new java.util.concurrent.ConcurrentHashMap<>();
     final List<JsonNode> errors = new CopyOnWriteArrayList<>();
@@ -311,7 +313,14 @@ final class AdminClient implements AutoCloseable {
                         }
                     }
                 }
-                case "ack" -> acks.computeIfAbsent(m.path("id").asText(), k -> new CopyOnWriteArrayList<>()).add(m);
+                case "ack" -> {
+                    acks.computeIfAbsent(m.path("id").asText(), k -> new CopyOnWriteArrayList<>()).add(m);
+                    // The ack's seq is "the first state seq that reflects the command": by the time the ack arrives the
+                    // client should hold that state (else a UI would show "done" on a stale row).
+                    if (m.path("epoch").asText().equals(epoch) && m.path("seq").asLong() > seq) {
+                        acksAhead.add(name + ": ack " + m.path("id").asText() + " seq " + m.path("seq").asLong() + " arrived at state seq " + seq);
+                    }
+                }
                 case "error" -> {
                     errors.add(m);
                     log.info("{}: error frame {}", name, m);

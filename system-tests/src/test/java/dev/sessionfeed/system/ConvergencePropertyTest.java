@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One system (PostgreSQL, feed, Jetty, 4 clients) serves all tries, so state carries over from one sequence to
  * the next as it would in production. The number of tries is {@code jqwik.tries.default}, set from
- * {@code -Dsessionfeed.system.tries} (default 30, see the pom). Shrinking is off: each try is seconds of real
+ * {@code -Dsessionfeed.system.tries} (default 20, see the pom). Shrinking is off: each try is seconds of real
  * time; a failure prints its sequence and seed.
  */
 class ConvergencePropertyTest {
@@ -309,6 +309,7 @@ class ConvergencePropertyTest {
             assertThat(model).doesNotContainKey(id);
             return;
         }
+        assertThat(client.acksAhead).as("acks that arrived before the state they name").isEmpty();
         String outcome = ack.path("result").path("outcome").asText();
         if (outcome.equals("ended")) {
             model.put(id, "ended");

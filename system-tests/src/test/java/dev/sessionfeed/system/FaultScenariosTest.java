@@ -151,6 +151,7 @@ class FaultScenariosTest {
             assertThat(h.db.version(target)).isEqualTo(1);
             assertThat(h.db.version(target2)).isEqualTo(1);
             assertThat(a.errors).isEmpty();
+            assertThat(a.acksAhead).as("acks that arrived before the state they name").isEmpty();
             assertThat(h.orderViolations()).isEmpty();
             Reliability.record("commandResentAfterReconnect", "Command resent after reconnect with the same id",
                     "applied 1×, acknowledged 2×", "applied once, acknowledged twice",
