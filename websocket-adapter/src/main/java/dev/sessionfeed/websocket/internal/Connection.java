@@ -196,6 +196,11 @@ public final class Connection {
     }
 
     private void command(SessionCommand cmd) {
+        Optional<CommandHandler> handler = hub.options.commandHandler();
+        if (handler.isEmpty() || !handler.get().actions().contains(cmd.action())) {
+            audit(cmd, "unknown_action");
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown action '" + cmd.action() + "'", cmd.id());
+        }
         String permission = hub.options.permissionFor(cmd.action());
         if (!identity.has(permission)) {
             audit(cmd, "denied");
@@ -205,11 +210,6 @@ public final class Connection {
             audit(cmd, "rate_limited");
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many commands; at most "
                     + hub.options.commandBurst() + " at once and " + hub.options.commandsPerSecond() + " per second", cmd.id());
-        }
-        Optional<CommandHandler> handler = hub.options.commandHandler();
-        if (handler.isEmpty() || !handler.get().actions().contains(cmd.action())) {
-            audit(cmd, "unknown_action");
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown action '" + cmd.action() + "'", cmd.id());
         }
         try {
             hub.worker.execute(() -> runCommand(handler.get(), cmd));
