@@ -94,6 +94,10 @@ public final class Connection {
         return identity;
     }
 
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     String id() {
         return transport.id();
     }

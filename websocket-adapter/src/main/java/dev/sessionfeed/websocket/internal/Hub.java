@@ -105,9 +105,15 @@ public final class Hub implements Broadcaster, AutoCloseable {
         connections.remove(c);
     }
 
-    /** @return the number of open connections */
+    /** @return the number of open connections, not counting those being closed */
     public int connectionCount() {
-        return connections.size();
+        int n = 0;
+        for (Connection c : connections) {
+            if (!c.isClosed()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** @return how many broadcast frames were encoded so far (tests: once per event, not per connection) */
