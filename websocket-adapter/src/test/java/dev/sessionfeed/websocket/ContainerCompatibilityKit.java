@@ -514,13 +514,17 @@ abstract class ContainerCompatibilityKit {
         stalled.awaitType("status");
         healthy.awaitType("status");
         stalled.stopReading();
-        SessionDelta last = null;
-        for (int i = 0; i < 60; i++) {
-            last = slowFeed.upsert(TestFeed.session("big-" + (i % 100), i % 2 == 0 ? "active" : "waiting", big + i));
-        }
-        long lastSeq = last.seq();
+        // Keep changing the state (1 MB per full update) until the stalled client's socket is full and its
+        // send has been pending longer than the grace period.
+        AtomicInteger n = new AtomicInteger();
+        Awaitility.await("stalled client closed while updates flow").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    int i = n.incrementAndGet();
+                    slowFeed.upsert(TestFeed.session("big-" + (i % 100), i % 2 == 0 ? "active" : "waiting", big + i));
+                    return slow.connectionCount() == 1;
+                });
+        long lastSeq = slowFeed.upsert(TestFeed.session("big-0", "ended", big)).seq();
         healthy.await(m -> isType(m, "session_update") && m.path("seq").asLong() == lastSeq, "the healthy client's latest state");
-        Awaitility.await("stalled client closed").atMost(Duration.ofSeconds(15)).until(() -> slow.connectionCount() == 1);
         assertThat(healthy.isOpen()).isTrue();
         stalled.resumeReading();
         assertThat(stalled.awaitClose()).isIn(1013, 1006);

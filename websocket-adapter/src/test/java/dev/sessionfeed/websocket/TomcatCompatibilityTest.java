@@ -1,6 +1,7 @@
 package dev.sessionfeed.websocket;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,11 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.toString());
+        // Tomcat only runs filters (its WsFilter does the upgrade) for requests that map to a servlet.
+        Tomcat.addServlet(context, "default", new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+        });
+        context.addServletMappingDecoded("/", "default");
         context.addServletContainerInitializer(new WsSci(), null);
         context.addServletContainerInitializer((classes, servletContext) -> {
             for (Mount m : mounts) {

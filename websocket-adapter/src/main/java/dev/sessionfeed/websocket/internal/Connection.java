@@ -422,6 +422,10 @@ public final class Connection {
             if (closed) {
                 return;
             }
+            if (log.isTraceEnabled()) {
+                log.trace("tick {}: inFlight={} for {} ms, queued state={} control={}", id(), inFlight,
+                        inFlight ? (now - inFlightSince) / 1_000_000 : 0, queuedState, queuedControl);
+            }
             if (inFlight && now - inFlightSince > graceNanos) {
                 log.info("websocket connection {} (actor={}) has not accepted data for {} ms; closing it as too slow",
                         id(), identity.name(), (now - inFlightSince) / 1_000_000);
