@@ -42,18 +42,29 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         return c;
     }
 
-    /** Connects and expects the handshake to fail; returns the HTTP status, or -1 if none. */
-    static int handshakeStatus(URI uri, Map<String, String> headers) {
-        try {
-            WsClient c = connect(uri, headers);
-            c.abort();
-            return 101;
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof java.net.http.WebSocketHandshakeException) {
-                return ((java.net.http.WebSocketHandshakeException) cause).getResponse().statusCode();
+    /**
+     * Sends a WebSocket handshake over a plain socket and returns the HTTP status of the answer (101 when the
+     * server upgraded). Reads only the status line: some containers answer a refusal without a length and keep
+     * the connection open.
+     */
+    static int handshakeStatus(int port, String path, Map<String, String> headers) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n");
+            headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+            req.append("\r\n");
+            socket.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            String status = in.readLine();
+            if (status == null || !status.startsWith("HTTP/1.1 ")) {
+                throw new AssertionError("not an HTTP response: " + status);
             }
-            throw e;
+            return Integer.parseInt(status.substring(9, 12));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -101,7 +112,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void send(String text) {
-        ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+        try {
+            ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+        } catch (CompletionException e) {
+            throw new AssertionError("send failed; connection closed with " + closeCode.getNow(null) + ", received "
+                    + messages.size() + " messages: " + (messages.size() > 3 ? messages.subList(0, 3) : messages), e);
+        }
     }
 
     void send(Map<String, ?> message) {

@@ -54,6 +54,7 @@ public final class FeedEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        log.debug("websocket session {} closed: {}", session.getId(), closeReason);
         Connection c = connection;
         if (c != null) {
             c.onClosed();
