@@ -15,6 +15,11 @@ class JettyCompatibilityTest extends ContainerCompatibilityKit {
 
     @Override
     protected RunningServer start(List<Mount> mounts) throws Exception {
+        return startServer(mounts);
+    }
+
+    /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
+    static RunningServer startServer(List<Mount> mounts) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

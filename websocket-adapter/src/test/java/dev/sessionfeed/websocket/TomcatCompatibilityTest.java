@@ -18,6 +18,11 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
 
     @Override
     protected RunningServer start(List<Mount> mounts) throws Exception {
+        return startServer(mounts);
+    }
+
+    /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
+    static RunningServer startServer(List<Mount> mounts) throws Exception {
         Path base = Files.createTempDirectory("sessionfeed-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());

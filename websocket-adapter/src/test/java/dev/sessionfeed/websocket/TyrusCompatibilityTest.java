@@ -15,6 +15,11 @@ class TyrusCompatibilityTest extends ContainerCompatibilityKit {
 
     @Override
     protected RunningServer start(List<Mount> mounts) throws Exception {
+        return startServer(mounts);
+    }
+
+    /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
+    static RunningServer startServer(List<Mount> mounts) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

@@ -23,6 +23,11 @@ class UndertowCompatibilityTest extends ContainerCompatibilityKit {
 
     @Override
     protected RunningServer start(List<Mount> mounts) throws Exception {
+        return startServer(mounts);
+    }
+
+    /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
+    static RunningServer startServer(List<Mount> mounts) throws Exception {
         XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, 2)
                 .set(Options.WORKER_TASK_CORE_THREADS, 4)
