@@ -126,6 +126,11 @@ class HubTest {
         hub.close();
     }
 
+    @net.jqwik.api.lifecycle.AfterProperty
+    void closeAfterProperty() {
+        hub.close();
+    }
+
     private Connection open(FakeTransport t, boolean deltas) {
         Connection c = hub.open(t, AdminIdentity.readOnly("a"));
         c.start();
