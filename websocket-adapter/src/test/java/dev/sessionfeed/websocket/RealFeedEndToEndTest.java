@@ -128,6 +128,57 @@ class RealFeedEndToEndTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat", "tyrus", "undertow"})
+    void shippedJdbcPartsKeepTwoNodesInSync(String container, TestDatabase db) throws Exception {
+        String prefix = "jdbc-" + container + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        try (SessionFeed nodeA = jdbcFeed(db);
+             SessionFeed nodeB = jdbcFeed(db)) {
+            nodeA.start();
+            nodeB.start();
+            try (SessionFeedEndpoint endpointA = SessionFeedEndpoint.create(nodeA,
+                         options(dev.sessionfeed.jdbc.JdbcCommandHandler.builder(db.dataSource()).build()));
+                 SessionFeedEndpoint endpointB = SessionFeedEndpoint.create(nodeB,
+                         options(dev.sessionfeed.jdbc.JdbcCommandHandler.builder(db.dataSource()).build()));
+                 ContainerCompatibilityKit.RunningServer serverA = start(container, endpointA);
+                 ContainerCompatibilityKit.RunningServer serverB = start(container, endpointB);
+                 WsClient adminA = connect(serverA, "admin");
+                 WsClient viewerB = connect(serverB, "viewer")) {
+                adminA.subscribe(true);
+                viewerB.subscribe(false);
+                adminA.awaitType("status");
+                viewerB.awaitType("status");
+
+                // Committed by the application; both nodes' polling sources notice.
+                db.execute("INSERT INTO chat_sessions (session_id, status, subject) VALUES (?, 'waiting', 'polled')", prefix + "p1");
+                adminA.await(m -> ContainerCompatibilityKit.isType(m, "session_delta")
+                        && m.path("data").path("upserted").toString().contains(prefix + "p1"), "delta on node A");
+                viewerB.await(m -> ContainerCompatibilityKit.isType(m, "session_update")
+                        && ContainerCompatibilityKit.containsSession(m, prefix + "p1", "waiting"), "update on node B");
+
+                // end_session through JdbcCommandHandler on node A; node B converges.
+                adminA.send(Map.of("type", "command", "id", prefix + "end", "action", "end_session", "sessionId", prefix + "p1"));
+                JsonNode ack = adminA.await(m -> ContainerCompatibilityKit.isType(m, "ack")
+                        && m.path("id").asText().equals(prefix + "end"), "ack");
+                assertThat(ack.path("result").path("replayed").asBoolean()).isFalse();
+                viewerB.await(m -> ContainerCompatibilityKit.isType(m, "session_update")
+                        && ContainerCompatibilityKit.containsSession(m, prefix + "p1", "ended"), "ended on node B");
+                int from = adminA.messages.size();
+                adminA.send(Map.of("type", "command", "id", prefix + "end", "action", "end_session", "sessionId", prefix + "p1"));
+                assertThat(adminA.awaitType(from, "ack").path("result").path("replayed").asBoolean()).isTrue();
+                adminA.send(Map.of("type", "command", "id", prefix + "nf", "action", "end_session", "sessionId", prefix + "missing"));
+                assertThat(adminA.await(m -> ContainerCompatibilityKit.isType(m, "error")
+                        && m.path("id").asText().equals(prefix + "nf"), "not found").path("code").asText()).isEqualTo("not_found");
+            }
+        }
+    }
+
+    private static SessionFeed jdbcFeed(TestDatabase db) {
+        return SessionFeed.builder(dev.sessionfeed.jdbc.JdbcSnapshotBuilder.builder(db.dataSource()).build(),
+                dev.sessionfeed.jdbc.PollingChangeSource.builder(db.dataSource()).interval(java.time.Duration.ofMillis(100)).build())
+                .build();
+    }
+
     private static void awaitSeq(SessionFeed feed, long seq) {
         org.awaitility.Awaitility.await("feed reaches seq " + seq).atMost(java.time.Duration.ofSeconds(15))
                 .until(() -> feed.current().seq() >= seq);
