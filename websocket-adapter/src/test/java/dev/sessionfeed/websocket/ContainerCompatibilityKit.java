@@ -405,6 +405,14 @@ abstract class ContainerCompatibilityKit {
     }
 
     @Test
+    void doesNotNegotiatePermessageDeflateByDefault() {
+        List<String> response = WsClient.handshakeResponse(server.port(), "/ws/admin/chat", Map.of("Origin", ORIGIN,
+                "Authorization", "Bearer admin", "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
+        assertThat(response.get(0)).contains(" 101 ");
+        assertThat(response).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions"));
+    }
+
+    @Test
     void acceptsMissingOriginOnlyWhenConfiguredAndStillAuthenticates() {
         connect("/ws/no-origin", Map.of("Authorization", "Bearer admin")).awaitType("hello");
         WsClient anonymous = connect("/ws/no-origin", Map.of());

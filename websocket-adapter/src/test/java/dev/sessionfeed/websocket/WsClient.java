@@ -48,6 +48,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
      * the connection open.
      */
     static int handshakeStatus(int port, String path, Map<String, String> headers) {
+        String status = handshakeResponse(port, path, headers).get(0);
+        return Integer.parseInt(status.substring(9, 12));
+    }
+
+    /** The status line and header lines of the answer to a raw handshake. */
+    static List<String> handshakeResponse(int port, String path, Map<String, String> headers) {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -62,7 +68,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             if (status == null || !status.startsWith("HTTP/1.1 ")) {
                 throw new AssertionError("not an HTTP response: " + status);
             }
-            return Integer.parseInt(status.substring(9, 12));
+            List<String> lines = new java.util.ArrayList<>(List.of(status));
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                lines.add(line);
+            }
+            return lines;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
