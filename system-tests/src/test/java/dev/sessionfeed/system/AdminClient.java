@@ -314,6 +314,7 @@ final class AdminClient implements AutoCloseable {
                     }
                 }
                 case "ack" -> {
+                    ((ObjectNode) m).put("_receivedNanos", System.nanoTime()); // for latency figures; not protocol
                     acks.computeIfAbsent(m.path("id").asText(), k -> new CopyOnWriteArrayList<>()).add(m);
                     // The ack's seq is "the first state seq that reflects the command": by the time the ack arrives the
                     // client should hold that state (else a UI would show "done" on a stale row).

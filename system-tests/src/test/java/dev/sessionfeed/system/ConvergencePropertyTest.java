@@ -75,7 +75,9 @@ class ConvergencePropertyTest {
             long seconds = (System.nanoTime() - startedAt) / 1_000_000_000L;
             long fullResumes = h.clients().stream().mapToLong(c -> c.fullResumes.get()).sum();
             long replayResumes = h.clients().stream().mapToLong(c -> c.replayResumes.get()).sum();
-            Reliability.record("modelBasedConvergence", "Model-based: random writes, commands, disconnects/resumes, listener kills,"
+            // A run with an explicit number of tries (nightly) is recorded next to the default CI run.
+            String scenario = System.getProperty("sessionfeed.system.tries") != null ? "modelBasedConvergenceNightly" : "modelBasedConvergence";
+            Reliability.record(scenario, "Model-based: random writes, commands, disconnects/resumes, listener kills,"
                             + " PostgreSQL outages, frozen TCP (" + CLIENTS + " clients, replay window " + REPLAY_WINDOW + ")",
                     tries + " sequences, all converged, no order violation, in " + seconds + " s",
                     "every client equals the DB after every sequence",
