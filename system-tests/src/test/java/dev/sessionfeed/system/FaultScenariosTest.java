@@ -265,7 +265,7 @@ class FaultScenariosTest {
             assertThat(h.db.listenerConnections()).isEqualTo(1);
             assertThat(h.orderViolations()).isEmpty();
             long cap = Math.max(options.listenerBackoffMax().toMillis(), options.feedRetryMax().toMillis());
-            Reliability.record("postgresOutage", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
+            Reliability.record("postgresOutage" + outage.toSeconds() + "s", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
                     settleMs + " ms after restart to equal the DB", "≤ backoff cap + 2 s = " + (cap + 2000) + " ms; never gives up",
                     details("outageSeconds", outage.toSeconds(), "liveAgainMs", liveMs,
                             "statusesSeen", String.join("→", clients.get(0).statuses.subList(statusesBefore[0], clients.get(0).statuses.size())), "settleAfterWritesMs", settle.toMillis(),
