@@ -157,10 +157,6 @@ final class AdminClient implements AutoCloseable {
         return id;
     }
 
-    void resync() {
-        send(JSON.createObjectNode().put("type", "resync"));
-    }
-
     private void send(ObjectNode message) {
         WebSocket s;
         synchronized (this) {

@@ -50,6 +50,7 @@ class ConvergencePropertyTest {
     private static long startedAt;
     private static int tries;
     private static int commandIds;
+    private static boolean failed;
 
     @BeforeContainer
     static void startSystem() throws Exception {
@@ -79,7 +80,8 @@ class ConvergencePropertyTest {
             String scenario = System.getProperty("sessionfeed.system.tries") != null ? "modelBasedConvergenceNightly" : "modelBasedConvergence";
             Reliability.record(scenario, "Model-based: random writes, commands, disconnects/resumes, listener kills,"
                             + " PostgreSQL outages, frozen TCP (" + CLIENTS + " clients, replay window " + REPLAY_WINDOW + ")",
-                    tries + " sequences, all converged, no order violation, in " + seconds + " s",
+                    failed ? "FAILED at sequence " + tries + " (sequence and seed in the test log), after " + seconds + " s"
+                            : tries + " sequences, all converged, no order violation, in " + seconds + " s",
                     "every client equals the DB after every sequence",
                     details("maxSettleMs", maxSettleMs.get(), "actions", new LinkedHashMap<>(counts), "resumesReplayed", replayResumes,
                             "resumesBeyondWindow", fullResumes, "tries", tries));
@@ -162,6 +164,7 @@ class ConvergencePropertyTest {
     @Property(shrinking = ShrinkingMode.OFF)
     void everyClientConvergesToTheDatabase(@ForAll("sequences") List<Action> actions) throws Exception {
         tries++;
+        failed = true; // until this sequence is through
         log.info("sequence {}: {}", tries, actions);
         for (Action a : actions) {
             counts.merge(a.getClass().getSimpleName(), 1, Integer::sum);
@@ -188,6 +191,7 @@ class ConvergencePropertyTest {
         }
         assertThat(shown).as("the database read vs the model").isEqualTo(visible);
         assertThat(h.orderViolations()).as("sessions seen out of commit order").isEmpty();
+        failed = false;
     }
 
     // ------------------------------------------------------------------------------------------ execution

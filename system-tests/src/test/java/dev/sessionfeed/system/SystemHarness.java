@@ -2,7 +2,6 @@ package dev.sessionfeed.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.Snapshot;
 import dev.sessionfeed.SnapshotRead;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -234,11 +232,6 @@ final class SystemHarness implements AutoCloseable {
         return added;
     }
 
-    void removeClient(AdminClient c) {
-        clients.remove(c);
-        c.close();
-    }
-
     List<AdminClient> clients() {
         return List.copyOf(clients);
     }
@@ -327,11 +320,6 @@ final class SystemHarness implements AutoCloseable {
                 + "): " + (diffs.size() > 12 ? diffs.subList(0, 12) + " ... (" + diffs.size() + ")" : diffs));
     }
 
-    FeedStatus feedStatus() {
-        Node n = node;
-        return n == null ? null : n.feed.status();
-    }
-
     /** Order violations seen by any client so far. */
     List<String> orderViolations() {
         List<String> all = new ArrayList<>();
@@ -339,10 +327,6 @@ final class SystemHarness implements AutoCloseable {
             all.addAll(c.orderViolations);
         }
         return all;
-    }
-
-    Optional<AdminClient> client(String name) {
-        return clients.stream().filter(c -> c.name.equals(name)).findFirst();
     }
 
     @Override
