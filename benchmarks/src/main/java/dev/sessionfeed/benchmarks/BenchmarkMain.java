@@ -2,6 +2,7 @@ package dev.sessionfeed.benchmarks;
 
 import dev.sessionfeed.benchmarks.harness.BenchContext;
 import dev.sessionfeed.benchmarks.harness.Environment;
+import dev.sessionfeed.benchmarks.harness.Profiler;
 import dev.sessionfeed.benchmarks.harness.Report;
 import dev.sessionfeed.benchmarks.harness.Scenario;
 import dev.sessionfeed.benchmarks.harness.ScenarioResult;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The benchmark suite's entry point.
  *
  * <pre>
- * java -jar benchmarks/target/sessionfeed-benchmarks.jar [--full] [--only a,b] [--results DIR] [--markdown FILE]
+ * java -jar benchmarks/target/sessionfeed-benchmarks.jar [--full] [--only a,b] [--profile] [--results DIR] [--markdown FILE]
  * java -jar benchmarks/target/sessionfeed-benchmarks.jar --list
  * java -jar benchmarks/target/sessionfeed-benchmarks.jar jmh [JMH options]      (the micro benchmarks)
  * </pre>
@@ -55,12 +56,14 @@ public final class BenchmarkMain {
             return;
         }
         boolean full = false;
+        boolean profile = false;
         Set<String> only = new LinkedHashSet<>();
         Path results = defaultResultsDir();
         Path markdown = defaultMarkdown();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--full" -> full = true;
+                case "--profile" -> profile = true;
                 case "--only" -> only.addAll(Arrays.asList(value(args, ++i, "--only").split(",")));
                 case "--results" -> results = Path.of(value(args, ++i, "--results"));
                 case "--markdown" -> markdown = Path.of(value(args, ++i, "--markdown"));
@@ -92,7 +95,7 @@ public final class BenchmarkMain {
             System.err.println("unknown scenario(s): " + unknown + "; --list shows them");
             System.exit(2);
         }
-        int failures = run(selected, full, results, markdown);
+        int failures = run(selected, full, profile, results, markdown);
         System.exit(failures == 0 ? 0 : 1);
     }
 
@@ -101,11 +104,12 @@ public final class BenchmarkMain {
      *
      * @param scenarios the scenarios, in order
      * @param full      the full suite?
+     * @param profile   record a JFR profile of each scenario and add its summary
      * @param results   the results folder
      * @param markdown  the Markdown file, or null to skip it
      * @return the number of scenarios that failed
      */
-    public static int run(List<Scenario> scenarios, boolean full, Path results, Path markdown) {
+    public static int run(List<Scenario> scenarios, boolean full, boolean profile, Path results, Path markdown) {
         int failures = 0;
         Map<String, Object> env = Environment.describe();
         long suiteStart = System.nanoTime();
@@ -117,7 +121,17 @@ public final class BenchmarkMain {
                 ScenarioResult result;
                 String error = null;
                 try {
-                    result = s.run(ctx);
+                    Profiler profiler = profile && !s.name().equals("jmh") ? Profiler.start(results.resolve("tmp"), s.name()) : null;
+                    try {
+                        result = s.run(ctx);
+                        if (profiler != null) {
+                            profiler.summarise(result);
+                        }
+                    } finally {
+                        if (profiler != null) {
+                            profiler.close();
+                        }
+                    }
                 } catch (Exception | AssertionError e) {
                     LOG.error("scenario {} failed", s.name(), e);
                     failures++;
@@ -126,7 +140,7 @@ public final class BenchmarkMain {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> header = new LinkedHashMap<>();
-                header.put("suite", full ? "full" : "quick");
+                header.put("suite", (full ? "full" : "quick") + (profile ? " + JFR profile" : ""));
                 header.put("date", date.toString());
                 header.put("durationSeconds", Math.round(secs * 10) / 10.0);
                 header.put("environment", env);
@@ -163,7 +177,7 @@ public final class BenchmarkMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar sessionfeed-benchmarks.jar [--full] [--only name,name] [--results DIR] "
+        out.println("usage: java -jar sessionfeed-benchmarks.jar [--full] [--only name,name] [--profile] [--results DIR] "
                 + "[--markdown FILE] | --list | jmh [JMH options]");
     }
 }

@@ -180,6 +180,16 @@ public final class ClientState {
         return counts.equals(expected);
     }
 
+    /**
+     * One session's messageCount.
+     *
+     * @param sessionId the session
+     * @return its count, or null when the client does not hold it
+     */
+    public synchronized Long get(String sessionId) {
+        return counts.get(sessionId);
+    }
+
     /** @return the number of sessions held */
     public synchronized int size() { return counts.size(); }
 

@@ -136,6 +136,16 @@ public final class FeedClient implements WebSocket.Listener {
     }
 
     /**
+     * One session's messageCount as this client holds it.
+     *
+     * @param sessionId the session
+     * @return the count, or null when the client does not hold the session
+     */
+    public Long messageCount(String sessionId) {
+        return state.get(sessionId);
+    }
+
+    /**
      * A copy of the client's state: messageCount by session id.
      *
      * @return the copy
