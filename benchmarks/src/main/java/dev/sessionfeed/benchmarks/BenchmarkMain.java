@@ -85,7 +85,7 @@ public final class BenchmarkMain {
         }
         List<Scenario> selected = new ArrayList<>();
         for (Scenario s : Suite.all()) {
-            if (only.isEmpty() || only.contains(s.name())) {
+            if (only.isEmpty() ? full || s.inQuickSuite() : only.contains(s.name())) {
                 selected.add(s);
             }
         }

@@ -21,6 +21,15 @@ public interface Scenario {
     String title();
 
     /**
+     * Whether the quick suite (no {@code --full}, no {@code --only}) runs this scenario.
+     *
+     * @return true by default
+     */
+    default boolean inQuickSuite() {
+        return true;
+    }
+
+    /**
      * Runs the scenario.
      *
      * @param ctx the run's context (server, suite size)

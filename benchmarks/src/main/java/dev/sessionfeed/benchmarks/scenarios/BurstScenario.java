@@ -75,7 +75,7 @@ public final class BurstScenario implements Scenario {
     }
 
     private void burst(BenchContext ctx, ScenarioResult r, TestDatabase db, Workload wl, ExecutorService pool) throws Exception {
-        int bursts = ctx.pick(2, 5);
+        int bursts = ctx.pick(1, 5);
         ScenarioResult.TableBuilder t = r.table("Bursts of " + UPDATES + " single-row updates scheduled evenly over 1 s from "
                         + WRITERS + " writers (open loop), " + K + " clients on deltas, row trigger",
                 "burst", "writes done in s", "commit p50 ms", "commit p99 ms", "rebuilds", "signals", "last commit → all clients equal DB, ms",
@@ -184,7 +184,7 @@ public final class BurstScenario implements Scenario {
     }
 
     private void triggerTax(BenchContext ctx, ScenarioResult r, TestDatabase db, Workload wl, ExecutorService pool) throws Exception {
-        int perWriter = ctx.pick(250, 1000);
+        int perWriter = ctx.pick(150, 1000);
         int rounds = ctx.pick(3, 6);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong notifications = new AtomicLong();

@@ -70,11 +70,11 @@ public final class DbLoadScenario implements Scenario {
         LOG.info("one full fetch = {} statements", perFetch);
 
         List<double[]> windows = List.of(
-                new double[] {0, ctx.pick(10, 60)},
-                new double[] {0.1, ctx.pick(20, 60)},
-                new double[] {1, ctx.pick(6, 30)},
-                new double[] {10, ctx.pick(6, 30)},
-                new double[] {100, ctx.pick(6, 30)});
+                new double[] {0, ctx.pick(8, 60)},
+                new double[] {0.1, ctx.pick(10, 60)},
+                new double[] {1, ctx.pick(5, 30)},
+                new double[] {10, ctx.pick(5, 30)},
+                new double[] {100, ctx.pick(5, 30)});
         Workload wl = new Workload(SESSIONS);
         ScenarioResult.TableBuilder t = r.table("Statements per minute reaching PostgreSQL (pg_stat_statements; writers' own UPDATEs excluded), K = " + K + " admins",
                 "writes/s", "window s", "NOTIFY feed: all", "NOTIFY: rebuild reads", "NOTIFY: listener (LISTEN, probe, queue check)",
@@ -153,17 +153,17 @@ public final class DbLoadScenario implements Scenario {
                 if (k == 1) {
                     push.disconnect(List.copyOf(push.clients().subList(1, push.clients().size())));
                 }
-                int writes = OpenLoop.countFor(100, ctx.seconds(4, 15));
+                int writes = OpenLoop.countFor(100, ctx.seconds(3, 15));
                 long before = push.rebuilds();
                 OpenLoop.run(100, writes, (i, tt) -> wN.write(tt));
                 OpenLoop.parkUntil(System.nanoTime() + 300_000_000L);
                 byK.put(k, push.rebuilds() - before);
                 LOG.info("  K={}: {} rebuilds for {} writes", k, byK.get(k), writes);
             }
-            r.table("Rebuilds for the same " + OpenLoop.countFor(100, ctx.seconds(4, 15)) + " writes at 100/s, by number of clients",
+            r.table("Rebuilds for the same " + OpenLoop.countFor(100, ctx.seconds(3, 15)) + " writes at 100/s, by number of clients",
                     "K clients", "rebuilds", "writes")
-                    .row(K, byK.get(K), OpenLoop.countFor(100, ctx.seconds(4, 15)))
-                    .row(1, byK.get(1), OpenLoop.countFor(100, ctx.seconds(4, 15)));
+                    .row(K, byK.get(K), OpenLoop.countFor(100, ctx.seconds(3, 15)))
+                    .row(1, byK.get(1), OpenLoop.countFor(100, ctx.seconds(3, 15)));
             data.put("rebuildsByK", byK);
             long kRebuilds = byK.get(K);
             long oneRebuilds = byK.get(1);

@@ -34,7 +34,7 @@ public final class FloorScenario implements Scenario {
         TestDatabase db = ctx.newDatabase("bench_floor");
         ctx.serverInfo(db);
         ScenarioResult r = new ScenarioResult(name(), title());
-        int rounds = ctx.pick(6, 12);
+        int rounds = ctx.pick(4, 12);
         int perBlock = OpenLoop.countFor(RATE, ctx.seconds(2, 5));
         try (FloorProbe probe = new FloorProbe(db)) {
             probe.block(false, RATE, 200, false);

@@ -25,6 +25,12 @@ public final class JmhScenario implements Scenario {
         return "jmh";
     }
 
+    /** JMH forks its own JVMs and takes about a minute: run by {@code --full} or {@code --only jmh}. */
+    @Override
+    public boolean inQuickSuite() {
+        return false;
+    }
+
     @Override
     public String title() {
         return "Micro benchmarks (JMH): encode, rebuild (diff), client apply";
@@ -33,7 +39,7 @@ public final class JmhScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext ctx) throws Exception {
         ScenarioResult r = new ScenarioResult(name(), title());
-        int warmups = ctx.pick(2, 3);
+        int warmups = ctx.pick(1, 3);
         int iterations = ctx.pick(3, 5);
         TimeValue time = ctx.full() ? TimeValue.seconds(1) : TimeValue.milliseconds(500);
         Options opt = new OptionsBuilder()

@@ -56,7 +56,7 @@ public final class LatencyScenario implements Scenario {
         List<Integer> ks = java.util.Arrays.stream(System.getProperty("bench.latency.ks", "1,10,100,500").split(","))
                 .map(String::trim).map(Integer::valueOf).toList();
         Duration fastBlock = ctx.seconds(3, 10);
-        int slowWrites = ctx.pick(5, 30);
+        int slowWrites = ctx.pick(4, 30);
         int rounds = ctx.pick(3, 8);
 
         try (Rig push = Rig.start(dbN, Rig.options());

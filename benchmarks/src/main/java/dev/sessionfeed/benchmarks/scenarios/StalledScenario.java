@@ -71,7 +71,7 @@ public final class StalledScenario implements Scenario {
         Workload.seed(db, SESSIONS, 300);
         Workload wl = new Workload(SESSIONS);
         Duration grace = Duration.ofSeconds(ctx.pick(4, 10));
-        int rounds = ctx.pick(3, 6);
+        int rounds = ctx.pick(2, 6);
         int writes = OpenLoop.countFor(RATE, ctx.seconds(3, 8));
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -128,7 +128,7 @@ public final class StalledScenario implements Scenario {
             long maxSendQ = 0;
             long nextSample = 0;
             double fastRate = 200;
-            long holdNanos = ctx.seconds(20, 60).toNanos();
+            long holdNanos = ctx.seconds(12, 60).toNanos();
             while (rig.endpoint().connectionCount() > before && System.nanoTime() - t0 < holdNanos) {
                 w.write(System.nanoTime());
                 if (++i % 100 == 0) {
