@@ -56,10 +56,13 @@ public final class FanoutScenario implements Scenario {
              Workload.Writer w = wl.writer(db)) {
             for (int k : ks) {
                 rig.connect(k - rig.clients().size(), true, wl.events());
-                // warm-up at this K
-                wl.newSink();
+                // warm-up at this K, and let its deliveries finish before measuring
+                Latencies warm = wl.newSink();
                 OpenLoop.run(50, 50, (i, at) -> w.write(at));
-                OpenLoop.parkUntil(System.nanoTime() + 500_000_000L);
+                long settle = System.nanoTime() + 15_000_000_000L;
+                while (warm.count() < 50L * k && System.nanoTime() < settle) {
+                    OpenLoop.parkUntil(System.nanoTime() + 5_000_000);
+                }
                 for (double rate : k == 1000 ? rates : new double[] {50}) {
                     int writes = OpenLoop.countFor(rate, ctx.seconds(3, 10));
                     long frames0 = rig.clients().stream().mapToLong(FeedClient::frames).sum();
