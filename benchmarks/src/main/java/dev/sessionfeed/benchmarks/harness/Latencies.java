@@ -85,7 +85,7 @@ public final class Latencies {
     }
 
     /**
-     * The usual summary: n, p50, p90, p99, p99.9, max (ms).
+     * The usual summary: n, p50, p90, p95, p99, p99.9, max (ms).
      *
      * @return an ordered map for JSON
      */
@@ -94,6 +94,7 @@ public final class Latencies {
         m.put("n", count());
         m.put("p50Ms", round(percentileMs(50)));
         m.put("p90Ms", round(percentileMs(90)));
+        m.put("p95Ms", round(percentileMs(95)));
         m.put("p99Ms", round(percentileMs(99)));
         m.put("p999Ms", round(percentileMs(99.9)));
         m.put("maxMs", round(maxMs()));

@@ -26,11 +26,19 @@ public final class PeriodicPolling {
      */
     public static Latencies simulate(long periodNanos, Latencies fetch, int samples, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
+        // The measured fetch times, one entry per recorded value, to draw from uniformly.
         org.HdrHistogram.Histogram f = fetch.copy();
+        long[] fetches = new long[(int) Math.min(f.getTotalCount(), 1_000_000)];
+        int n = 0;
+        for (org.HdrHistogram.HistogramIterationValue v : f.recordedValues()) {
+            for (long c = 0; c < v.getCountAtValueIteratedTo() && n < fetches.length; c++) {
+                fetches[n++] = v.getValueIteratedTo();
+            }
+        }
         Latencies out = new Latencies();
         for (int i = 0; i < samples; i++) {
             long wait = (long) (rnd.nextDouble() * periodNanos);
-            long fetchNanos = f.getTotalCount() == 0 ? 0 : f.getValueAtPercentile(rnd.nextDouble() * 100.0);
+            long fetchNanos = n == 0 ? 0 : fetches[rnd.nextInt(n)];
             out.record(wait + fetchNanos);
         }
         return out;

@@ -107,16 +107,19 @@ public final class FanoutScenario implements Scenario {
         r.data("runs", data);
         double maxRate = data.entrySet().stream().filter(e -> e.getKey().startsWith("K1000_"))
                 .mapToDouble(e -> (Double) ((Map<?, ?>) e.getValue()).get("msgPerSec")).max().orElse(Double.NaN);
+        double p95AtMax = data.entrySet().stream().filter(e -> e.getKey().startsWith("K1000_"))
+                .filter(e -> (Double) ((Map<?, ?>) e.getValue()).get("msgPerSec") == maxRate)
+                .mapToDouble(e -> (Double) ((Map<?, ?>) ((Map<?, ?>) e.getValue()).get("latency")).get("p95Ms")).findFirst().orElse(Double.NaN);
         r.goal("1,000 clients: ≥ 50k delivered msg/s with p95 < 50 ms", best > 0
                         ? Fmt.num(best) + " msg/s at p95 " + Fmt.num(bestP95) + " ms"
-                        : "p95 ≥ 50 ms at every rate tried; highest throughput " + Fmt.num(maxRate) + " msg/s",
+                        : "highest " + Fmt.num(maxRate) + " msg/s, at p95 " + Fmt.num(p95AtMax) + " ms (p95 ≥ 50 ms at every rate tried)",
                 best >= 50_000, "clients parse every frame in the same JVM on the same 2 cores");
         double c10 = cpuPerBroadcast.getOrDefault(10, Double.NaN);
         double c1000 = cpuPerBroadcast.getOrDefault(1000, Double.NaN);
-        r.goal("encode cost per broadcast flat in K", "rebuild-thread CPU per broadcast " + Fmt.num(c10) + " µs at K=10, "
-                        + Fmt.num(cpuPerBroadcast.getOrDefault(100, Double.NaN)) + " µs at K=100, " + Fmt.num(c1000) + " µs at K=1000",
-                true, "the endpoint encodes each event once (see the JMH encode figure); what grows with K is queueing the "
-                        + "same frame to each connection, not encoding");
+        r.notMeasured("encode cost per broadcast flat in K",
+                "encoding could not be isolated from outside the adapter. Measured instead: the rebuild thread's CPU per broadcast "
+                        + "(read + diff + encode + handing the frame to every connection) is " + Fmt.num(c10) + " µs at K=10 and "
+                        + Fmt.num(c1000) + " µs at K=1000, i.e. it grows with K: the per-connection send work runs on the rebuild thread");
         r.note("Deliveries per second = client arrivals counted by the clients ÷ (time from the first write's intended start to the "
                 + "last arrival or the 10 s drain deadline). CPU per broadcast is the rebuild thread's CPU time (ThreadMXBean) ÷ rebuilds.");
         return r;
