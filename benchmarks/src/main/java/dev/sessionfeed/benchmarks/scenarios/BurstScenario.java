@@ -81,6 +81,7 @@ public final class BurstScenario implements Scenario {
                 "burst", "writes done in s", "commit p50 ms", "commit p99 ms", "rebuilds", "signals", "last commit → all clients equal DB, ms",
                 "first client equal, ms", "client frames per client", "KiB parsed per client");
         List<Double> convergence = new ArrayList<>();
+        Latencies rebuildTimes = new Latencies();
         Map<String, Object> data = new LinkedHashMap<>();
         try (Rig rig = Rig.start(db, Rig.options())) {
             List<FeedClient> clients = new java.util.ArrayList<>(rig.connect(1, true, FeedClient.Events.NONE));
@@ -110,11 +111,13 @@ public final class BurstScenario implements Scenario {
                 long kib = (clients.stream().mapToLong(FeedClient::bytes).sum() - bytes0) / 1024 / k;
                 t.row(b + 1 + " (K=" + k + ")", Latencies.round(br.seconds), Latencies.round(br.commit.percentileMs(50)), Latencies.round(br.commit.percentileMs(99)),
                         rebuilds, rig.signals() - signals0, Latencies.round(all), Latencies.round(first), Math.round(frames / (double) k), kib);
+                rebuildTimes.add(rig.rebuildTimes());
                 LOG.info("  burst {}: {} s, rebuilds {}, converged all after {} ms | {}", b + 1, br.seconds, rebuilds, all, rig.describe());
                 data.put("burst" + (b + 1) + "_K" + k, Map.of("seconds", br.seconds, "rebuilds", rebuilds, "convergedAllMs", all,
                         "commit", br.commit.summary()));
             }
         }
+        r.data("rebuildTimes", rebuildTimes.summary());
         Map<String, Object> conv = Stats.spread(convergence);
         double worst = (Double) conv.get("max");
         r.goal("after a burst, every client equals the DB within 100 ms (K=" + K + ")", "median " + Fmt.num((Double) conv.get("median"))

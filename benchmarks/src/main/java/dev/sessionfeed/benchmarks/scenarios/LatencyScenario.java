@@ -91,6 +91,7 @@ public final class LatencyScenario implements Scenario {
                 }
             }
             r.data("sweep", sweepData);
+            r.data("rebuildTimesNotifyFeed", push.rebuildTimes().summary());
         }
         r.note("Clients are real JDK `java.net.http.WebSocket` clients in the benchmark JVM (one `System.nanoTime` clock for "
                 + "writers and readers) connected to SessionFeed's endpoint in an embedded Jetty 12 (EE10) on 127.0.0.1; "
