@@ -111,11 +111,11 @@ public final class BurstScenario implements Scenario {
                 long kib = (clients.stream().mapToLong(FeedClient::bytes).sum() - bytes0) / 1024 / k;
                 t.row(b + 1 + " (K=" + k + ")", Latencies.round(br.seconds), Latencies.round(br.commit.percentileMs(50)), Latencies.round(br.commit.percentileMs(99)),
                         rebuilds, rig.signals() - signals0, Latencies.round(all), Latencies.round(first), Math.round(frames / (double) k), kib);
-                rebuildTimes.add(rig.rebuildTimes());
                 LOG.info("  burst {}: {} s, rebuilds {}, converged all after {} ms | {}", b + 1, br.seconds, rebuilds, all, rig.describe());
                 data.put("burst" + (b + 1) + "_K" + k, Map.of("seconds", br.seconds, "rebuilds", rebuilds, "convergedAllMs", all,
                         "commit", br.commit.summary()));
             }
+            rebuildTimes.add(rig.rebuildTimes());
         }
         r.data("rebuildTimes", rebuildTimes.summary());
         Map<String, Object> conv = Stats.spread(convergence);
