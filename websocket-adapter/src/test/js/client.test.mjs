@@ -585,8 +585,9 @@ describe('identity from hello', () => {
     env.ws.last().receive(hello('e1', { admin: { name: 'viewer', permissions: ['view'] } }));
     assert.equal(client.identity.name, 'viewer');
     assert.equal(client.can('end_session'), false);
-    env.ws.last().receive(hello('e1', { admin: { name: 'root', permissions: ['view', 'end_session', 'archive_session'] } }));
+    env.ws.last().receive(hello('e1', { admin: { name: 'root', permissions: ['sessions:end'] } }));
     assert.equal(client.can('end_session'), true);
+    assert.equal(client.can('archive_session'), false);
   });
 });
 

@@ -66,6 +66,9 @@ export const DEFAULT_OPTIONS = Object.freeze({
   resyncTimeoutMs: 10_000,
 });
 
+/** The websocket-adapter's default permission per action (AdminIdentity.END_SESSIONS, ARCHIVE_SESSIONS). */
+const ACTION_PERMISSIONS = Object.freeze({ end_session: 'sessions:end', archive_session: 'sessions:archive' });
+
 const WS_OPEN = 1;
 const CLOSE_NORMAL = 1000;
 // Application close codes (4000-4999) used when this client gives up on a socket.
@@ -418,7 +421,10 @@ export class SessionFeedClient {
     const id = this.identity;
     if (!id) return null;
     if (Array.isArray(id.actions)) return id.actions.includes(action);
-    if (Array.isArray(id.permissions)) return id.permissions.includes(action) || id.permissions.includes('commands');
+    if (Array.isArray(id.permissions)) {
+      const permission = ACTION_PERMISSIONS[action];
+      return id.permissions.includes(action) || (permission != null && id.permissions.includes(permission));
+    }
     if (typeof id.readOnly === 'boolean') return !id.readOnly;
     return null;
   }
