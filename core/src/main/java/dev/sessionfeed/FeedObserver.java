@@ -6,8 +6,10 @@ import dev.sessionfeed.source.ChangeSignal;
  * Observability hook for a {@link SessionFeed}: counters and timings for metrics systems and benchmarks.
  * An SPI with {@code default} no-op methods.
  *
- * <p>Threading: {@link #onSignal} is called on the change source's thread; the other methods on the rebuild
- * thread. Implementations must be fast and thread-safe and must not throw.
+ * <p>Threading: {@link #onSignal} and {@link #onResync} are called on the thread that reported them (the
+ * change source's thread, or the caller of {@link SessionFeed#requestResync}); the other methods on the
+ * rebuild thread, except that the initial read is reported on the thread calling {@link SessionFeed#start()}.
+ * Implementations must be fast and thread-safe and should not throw (an exception is logged and ignored).
  */
 public interface FeedObserver {
 

@@ -23,8 +23,17 @@ import java.util.concurrent.ThreadFactory;
  * <p>The feed keeps a bounded window of recent deltas so that a client that reconnects with
  * {@code (epoch, lastSeq)} can be {@linkplain #replaySince replayed} instead of sent everything.
  *
- * <p>Thread-safety: all methods are thread-safe. Lifecycle: {@link #start()} once, {@link #close()} any
- * number of times; close joins the rebuild thread and closes the change source.
+ * <p>Display order: a full read (start, resync, TRUNCATE, the periodic reconcile, or more changed ids than
+ * {@link Builder#maxBatchIds}) sets the order of {@link #current()} to the builder's order. A by-id rebuild keeps
+ * the position of sessions already shown (replacing changed ones in place) and puts sessions it sees for the
+ * first time first, in the builder's order (newest first by default). When a full read finds the same sessions
+ * in another order, the current snapshot takes that order without a new seq (deltas carry no order).
+ *
+ * <p>Thread-safety: all methods are thread-safe. Broadcasters are called, and {@link #refresh} futures are
+ * completed, on the rebuild thread: their non-async dependent stages run there and must be quick. Lifecycle:
+ * {@link #start()} once, {@link #close()} any number of times; close closes the change source, fails
+ * refreshes that have not run, tells broadcasters ({@link Broadcaster#onClose()}) and joins the rebuild thread
+ * (interrupting it if a database read keeps it busy for more than 5 s).
  */
 public interface SessionFeed extends AutoCloseable {
 

@@ -1,33 +1,267 @@
 package dev.sessionfeed.internal;
 
 import dev.sessionfeed.Broadcaster;
+import dev.sessionfeed.ChatMetrics;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.Replay;
 import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.source.ChangeAction;
+import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.source.SessionChangeSource;
+import java.time.Clock;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until the engine lands (issue 2). */
+/**
+ * The {@link SessionFeed} implementation: owns the change source, the {@link PendingWork} queue, the rebuild
+ * thread ({@link RebuildLoop}) and the published {@link FeedState}. See {@link SessionFeed} for the contract.
+ *
+ * <p>Thread-safe. {@code refresh()} futures are completed on the rebuild thread, so their non-async dependent
+ * stages run there too and must be quick.
+ */
 public final class DefaultSessionFeed implements SessionFeed {
 
+    private static final Logger log = LoggerFactory.getLogger(DefaultSessionFeed.class);
+
+    /** The default rebuild thread's name. */
+    static final String THREAD_NAME = "sessionfeed-rebuild";
+    /** How long {@link #close()} waits for the rebuild thread before interrupting it (a read in flight). */
+    private static final long JOIN_BEFORE_INTERRUPT_MS = 5_000;
+    /** How long {@link #close()} waits after interrupting it. */
+    private static final long JOIN_AFTER_INTERRUPT_MS = 5_000;
+
+    private final String epoch;
+    private final SessionChangeSource source;
+    private final ThreadFactory threadFactory;
+    private final SafeObserver observer;
+    private final PendingWork work;
+    private final FeedState state;
+    private final StatusTracker status = new StatusTracker();
+    private final Broadcasters broadcasters = new Broadcasters();
+    private final RebuildLoop loop;
+    private final ChangeListener listener = new Listener();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread thread;
+
     /**
-     * Creates the feed.
+     * Creates the feed from a validated builder.
      *
      * @param builder the configuration
+     * @throws NullPointerException if {@code builder} is null
      */
     public DefaultSessionFeed(SessionFeed.Builder builder) {
-        throw new UnsupportedOperationException("engine not implemented yet");
+        Objects.requireNonNull(builder, "builder");
+        this.epoch = builder.epoch() != null ? builder.epoch() : Epochs.random();
+        this.source = builder.source();
+        this.threadFactory = builder.threadFactory();
+        this.observer = new SafeObserver(builder.observer());
+        Clock clock = builder.clock();
+        this.work = new PendingWork(builder.coalesceWindow(), builder.maxCoalesceDelay(), builder.maxBatchIds());
+        this.state = new FeedState(epoch, builder.replayWindow(),
+                new Snapshot(epoch, 0, clock.instant(), List.of(), ChatMetrics.EMPTY));
+        this.loop = new RebuildLoop(epoch, builder.snapshots(), work, state, status, broadcasters, observer, clock,
+                builder.retryInitialBackoff(), builder.retryMaxBackoff(), builder.reconcileInterval());
     }
 
-    @Override public void start() { }
-    @Override public String epoch() { return null; }
-    @Override public Snapshot current() { return null; }
-    @Override public Replay replaySince(String epoch, long lastSeq) { return null; }
-    @Override public AutoCloseable addBroadcaster(Broadcaster broadcaster) { return null; }
-    @Override public FeedStatus status() { return null; }
-    @Override public String statusReason() { return null; }
-    @Override public void requestResync(String reason) { }
-    @Override public CompletableFuture<Long> refresh(Collection<String> ids) { return null; }
-    @Override public void close() { }
+    @Override
+    public void start() {
+        lifecycle.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("feed " + epoch + " is closed");
+            }
+            if (!started.compareAndSet(false, true)) {
+                throw new IllegalStateException("feed " + epoch + " is already started");
+            }
+            loop.initialRead();
+            Thread t = threadFactory == null ? new Thread(loop, THREAD_NAME) : threadFactory.newThread(loop);
+            if (t == null) {
+                throw new IllegalStateException("threadFactory " + threadFactory + " returned no thread");
+            }
+            if (threadFactory == null) {
+                t.setDaemon(true);
+            }
+            thread = t;
+            t.start();
+        } finally {
+            lifecycle.unlock();
+        }
+        try {
+            source.start(listener);
+            status.sourceInitial(source.status());
+            work.statusChanged();
+        } catch (RuntimeException e) {
+            log.error("Feed {}: the change source {} failed to start; closing the feed", epoch, source, e);
+            close();
+            throw e;
+        }
+        Snapshot s = state.current();
+        log.info("Feed {} started: {} sessions at seq {}, status {}", epoch, s.sessions().size(), s.seq(),
+                status.view().status().wireName());
+    }
+
+    @Override
+    public String epoch() {
+        return epoch;
+    }
+
+    @Override
+    public Snapshot current() {
+        return state.current();
+    }
+
+    @Override
+    public Replay replaySince(String epoch, long lastSeq) {
+        return state.replaySince(epoch, lastSeq);
+    }
+
+    @Override
+    public AutoCloseable addBroadcaster(Broadcaster broadcaster) {
+        return broadcasters.add(broadcaster);
+    }
+
+    @Override
+    public FeedStatus status() {
+        return status.view().status();
+    }
+
+    @Override
+    public String statusReason() {
+        return status.view().reason();
+    }
+
+    @Override
+    public void requestResync(String reason) {
+        listener.onResync(Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public CompletableFuture<Long> refresh(Collection<String> ids) {
+        Objects.requireNonNull(ids, "ids");
+        Set<String> copy = new LinkedHashSet<>();
+        for (String id : ids) {
+            copy.add(Checks.notBlank("ids element", id));
+        }
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        if (!work.refresh(copy, future)) {
+            future.completeExceptionally(new SessionFeedException("Cannot refresh " + copy.size() + " session(s): feed "
+                    + epoch + " is closed (seq " + state.current().seq() + ")"));
+        }
+        return future;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        lifecycle.lock();
+        try {
+            try {
+                source.close();
+            } catch (RuntimeException e) {
+                log.warn("Feed {}: closing the change source {} failed", epoch, source, e);
+            }
+            List<CompletableFuture<Long>> orphans = work.close();
+            if (!orphans.isEmpty()) {
+                SessionFeedException failure = new SessionFeedException("The feed was closed before the refresh ran (feed "
+                        + epoch + ", seq " + state.current().seq() + ")");
+                orphans.forEach(f -> f.completeExceptionally(failure));
+            }
+            Thread t = thread;
+            if (t == null) {
+                broadcasters.close();
+            } else if (t != Thread.currentThread()) {
+                join(t);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+        log.info("Feed {} closed at seq {}", epoch, state.current().seq());
+    }
+
+    /** Waits for the rebuild thread; interrupts it if a read keeps it busy too long. Keeps the caller's interrupt. */
+    private void join(Thread t) {
+        boolean interrupted = false;
+        long[] phases = {JOIN_BEFORE_INTERRUPT_MS, JOIN_AFTER_INTERRUPT_MS};
+        for (int phase = 0; phase < phases.length && t.isAlive(); phase++) {
+            if (phase == 1) {
+                log.warn("Feed {}: rebuild thread {} still busy {} ms after close; interrupting it", epoch, t.getName(),
+                        JOIN_BEFORE_INTERRUPT_MS);
+                t.interrupt();
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(phases[phase]);
+            long left;
+            while (t.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (t.isAlive()) {
+            log.warn("Feed {}: rebuild thread {} did not stop within {} ms of close; it stops after its current read",
+                    epoch, t.getName(), JOIN_BEFORE_INTERRUPT_MS + JOIN_AFTER_INTERRUPT_MS);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the change source reports to. Never throws, never blocks. */
+    private final class Listener implements ChangeListener {
+
+        @Override
+        public void onChange(ChangeSignal signal) {
+            if (signal == null) {
+                log.warn("Feed {}: change source {} reported a null signal; resyncing", epoch, source);
+                onResync("null signal");
+                return;
+            }
+            observer.onSignal(signal);
+            if (signal.action() == ChangeAction.TRUNCATE) {
+                work.requestFull(true);
+            } else {
+                work.signal(signal.sessionId());
+            }
+        }
+
+        @Override
+        public void onResync(String reason) {
+            String why = reason == null ? "unspecified" : reason;
+            if (closed.get()) {
+                log.debug("Feed {}: ignoring resync after close ({})", epoch, why);
+                return;
+            }
+            log.debug("Feed {}: resync requested ({}): full rebuild", epoch, why);
+            observer.onResync(why);
+            work.requestFull(true);
+        }
+
+        @Override
+        public void onStatus(FeedStatus sourceStatus, String reason) {
+            if (sourceStatus == null) {
+                log.warn("Feed {}: change source {} reported a null status; ignoring it", epoch, source);
+                return;
+            }
+            status.source(sourceStatus, reason);
+            work.statusChanged();
+        }
+    }
 }

@@ -1,0 +1,244 @@
+package dev.sessionfeed.internal;
+
+import dev.sessionfeed.ChatMetrics;
+import dev.sessionfeed.FeedObserver;
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.SessionDelta;
+import dev.sessionfeed.SessionFeedException;
+import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.SnapshotBuilder;
+import dev.sessionfeed.SnapshotRead;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of a feed's rebuild thread: takes {@link PendingWork}, reads through the {@link SnapshotBuilder},
+ * diffs, publishes to the {@link FeedState} and the {@link Broadcasters}, completes refresh waiters, retries
+ * failed reads with {@link Backoff}, runs the periodic reconcile and tells broadcasters about status changes.
+ *
+ * <p>Everything here runs on the rebuild thread, except {@link #initialRead()}, which {@link DefaultSessionFeed}
+ * calls before it starts the thread (the thread start orders it before the loop). Failures of any kind
+ * ({@code Throwable}) are caught, logged and retried: the thread only ends when the feed closes.
+ */
+final class RebuildLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(RebuildLoop.class);
+
+    private final String epoch;
+    private final SnapshotBuilder snapshots;
+    private final PendingWork work;
+    private final FeedState state;
+    private final StatusTracker status;
+    private final Broadcasters broadcasters;
+    private final FeedObserver observer;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final long reconcileNanos;
+
+    private boolean backingOff;
+    private long notBeforeNanos;
+    private long nextReconcileNanos;
+    private FeedStatus publishedStatus = FeedStatus.LIVE;
+    private boolean running;
+    private long failureStreakStartNanos;
+
+    RebuildLoop(String epoch, SnapshotBuilder snapshots, PendingWork work, FeedState state, StatusTracker status,
+                Broadcasters broadcasters, FeedObserver observer, Clock clock, Duration retryInitial,
+                Duration retryMax, Duration reconcileInterval) {
+        this.epoch = epoch;
+        this.snapshots = snapshots;
+        this.work = work;
+        this.state = state;
+        this.status = status;
+        this.broadcasters = broadcasters;
+        this.observer = observer;
+        this.clock = clock;
+        this.backoff = new Backoff(retryInitial, retryMax);
+        this.reconcileNanos = reconcileInterval.toNanos();
+    }
+
+    /**
+     * Reads the initial state (seq 0, nothing published). On failure the feed starts empty and RECOVERING,
+     * with a full rebuild pending after the first backoff.
+     */
+    void initialRead() {
+        long start = System.nanoTime();
+        nextReconcileNanos = start + reconcileNanos;
+        try {
+            SnapshotRead read = Objects.requireNonNull(snapshots.buildFull(), "SnapshotBuilder.buildFull() returned null");
+            SnapshotDiff.Result initial = SnapshotDiff.full(
+                    new Snapshot(epoch, 0, read.readAt(), List.of(), ChatMetrics.EMPTY), read);
+            state.initial(new Snapshot(epoch, 0, read.readAt(), initial.sessions(), read.metrics()));
+            observer.onRebuild(true, 0, 0, System.nanoTime() - start, null);
+        } catch (Throwable e) {
+            readFailed(new PendingWork.Batch(true, Set.of(), 0, List.of(), false), e);
+        }
+    }
+
+    @Override
+    public void run() {
+        running = true;
+        try {
+            publishStatusIfChanged();
+            loop();
+        } finally {
+            failAll(work.close(), "the feed was closed before the refresh ran");
+            broadcasters.close();
+            log.debug("Rebuild thread of feed {} stopped", epoch);
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            PendingWork.Batch batch;
+            try {
+                batch = work.take(backingOff, notBeforeNanos, reconcileNanos > 0, nextReconcileNanos);
+            } catch (InterruptedException e) {
+                if (work.isClosed()) {
+                    return;
+                }
+                log.debug("Rebuild thread of feed {} interrupted while not closed; continuing", epoch);
+                continue;
+            }
+            if (batch == null) {
+                return;
+            }
+            try {
+                publishStatusIfChanged();
+                if (batch.reconcileDue()) {
+                    log.debug("Periodic reconcile of feed {}: full rebuild", epoch);
+                    nextReconcileNanos = System.nanoTime() + reconcileNanos;
+                    work.requestFull(false);
+                } else if (batch.hasWork()) {
+                    rebuild(batch);
+                }
+            } catch (Throwable e) {
+                // A bug, not a read failure (those are handled in rebuild): keep the thread alive, but let no
+                // caller wait forever.
+                log.error("Unexpected error in the rebuild thread of feed {}; continuing", epoch, e);
+                failAll(batch.waiters(), "internal error in the feed's rebuild: " + e);
+            }
+        }
+    }
+
+    private void rebuild(PendingWork.Batch batch) {
+        long start = System.nanoTime();
+        if (batch.full()) {
+            nextReconcileNanos = start + reconcileNanos;
+        }
+        SnapshotRead read;
+        try {
+            read = batch.full() ? snapshots.buildFull() : snapshots.refresh(batch.ids());
+            Objects.requireNonNull(read, "SnapshotBuilder returned null");
+        } catch (Throwable e) {
+            readFailed(batch, e);
+            return;
+        }
+        readSucceeded();
+
+        Snapshot current = state.current();
+        SnapshotDiff.Result diff = batch.full()
+                ? SnapshotDiff.full(current, read)
+                : SnapshotDiff.byIds(current, read, batch.ids());
+        SessionDelta delta = null;
+        Snapshot next = current;
+        if (!diff.isEmpty()) {
+            long seq = current.seq() + 1;
+            delta = new SessionDelta(epoch, seq, current.seq(), read.readAt(), diff.upserted(), diff.removed(), diff.metrics());
+            next = new Snapshot(epoch, seq, read.readAt(), diff.sessions(), read.metrics());
+            state.publish(next, delta);
+        } else if (batch.full() && !diff.sessions().equals(current.sessions())) {
+            // Same content in another order (refreshes put new sessions first, see SnapshotDiff): adopt the
+            // read's order so newcomers get it; there is no delta to publish for an order change.
+            next = new Snapshot(epoch, current.seq(), current.builtAt(), diff.sessions(), current.metrics());
+            state.reorder(next);
+        }
+        long took = System.nanoTime() - start;
+        if (delta != null) {
+            broadcasters.delta(delta, next);
+        }
+        observer.onRebuild(batch.full(), batch.full() ? 0 : batch.ids().size(), batch.signals(), took, delta);
+        for (CompletableFuture<Long> waiter : batch.waiters()) {
+            waiter.complete(next.seq());
+        }
+    }
+
+    private void readFailed(PendingWork.Batch batch, Throwable error) {
+        if (running && work.isClosed()) {
+            // close() interrupted a read that took too long: not a database problem worth a warning.
+            log.debug("Feed {}: read interrupted by close: {}", epoch, error.toString());
+            failAll(batch.waiters(), "the feed was closed while the refresh was read");
+            return;
+        }
+        long now = System.nanoTime();
+        if (backoff.attempts() == 0) {
+            failureStreakStartNanos = now;
+        }
+        long delay = backoff.nextDelayNanos();
+        backingOff = true;
+        notBeforeNanos = now + delay;
+        work.restore(batch);
+        status.read(true);
+        long delayMs = TimeUnit.NANOSECONDS.toMillis(delay);
+        String what = batch.full() ? "all sessions" : batch.ids().size() + " session(s) by id";
+        if (backoff.attempts() == 1) {
+            log.warn("Feed {} could not read {} (seq {}); status RECOVERING, retrying with backoff, next attempt in {} ms",
+                    epoch, what, state.current().seq(), delayMs, error);
+        } else {
+            log.debug("Feed {} still cannot read {} ({} failed attempts); next attempt in {} ms: {}",
+                    epoch, what, backoff.attempts(), delayMs, error.toString());
+        }
+        observer.onRebuildFailed(error);
+        if (!batch.waiters().isEmpty()) {
+            SessionFeedException failure = new SessionFeedException("Could not refresh " + what + ": the database read failed "
+                    + "(attempt " + backoff.attempts() + " in a row, next in " + delayMs + " ms, feed " + epoch + " at seq "
+                    + state.current().seq() + ")", error);
+            for (CompletableFuture<Long> waiter : batch.waiters()) {
+                waiter.completeExceptionally(failure);
+            }
+        }
+        publishStatusIfChanged();
+    }
+
+    private void readSucceeded() {
+        if (backingOff) {
+            log.info("Feed {} reads the database again after {} failed attempts ({} ms)", epoch, backoff.attempts(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failureStreakStartNanos));
+            backingOff = false;
+            backoff.reset();
+            status.read(false);
+            publishStatusIfChanged();
+        }
+    }
+
+    /** Tells broadcasters about a status change; only on the rebuild thread (a change during start() waits for it). */
+    private void publishStatusIfChanged() {
+        if (!running) {
+            return;
+        }
+        StatusTracker.View now = status.view();
+        if (now.status() != publishedStatus) {
+            log.info("Feed {} status {} -> {}: {}", epoch, publishedStatus.wireName(), now.status().wireName(), now.reason());
+            publishedStatus = now.status();
+            broadcasters.status(now.status(), now.reason());
+        }
+    }
+
+    private void failAll(List<CompletableFuture<Long>> waiters, String why) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        SessionFeedException failure = new SessionFeedException(why + " (feed " + epoch + ", seq " + state.current().seq()
+                + ", at " + clock.instant() + ")");
+        for (CompletableFuture<Long> waiter : waiters) {
+            waiter.completeExceptionally(failure);
+        }
+    }
+}

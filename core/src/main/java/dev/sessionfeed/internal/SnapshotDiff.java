@@ -1,0 +1,134 @@
+package dev.sessionfeed.internal;
+
+import dev.sessionfeed.ChatMetrics;
+import dev.sessionfeed.ChatSession;
+import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.SnapshotRead;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares a fresh read with the current snapshot and works out the change and the next display order.
+ *
+ * <p>Order rules:
+ * <ul>
+ *   <li>Full read: the read's order (the builder's display order, newest first by default) is the new order.</li>
+ *   <li>By-id read: sessions already shown keep their position (a changed session is replaced in place);
+ *       sessions not shown before are put first, in the read's order (newest first by default). So a
+ *       refreshed list can differ in order from a full read until the next full rebuild (a resync or the
+ *       periodic reconcile), for example when a host's display order depends on a changing column.</li>
+ * </ul>
+ *
+ * <p>A read that contains the same id twice keeps its first occurrence. Stateless and thread-safe.
+ */
+final class SnapshotDiff {
+
+    private SnapshotDiff() {
+    }
+
+    /**
+     * The outcome of a diff.
+     *
+     * @param sessions the next display list
+     * @param upserted new or changed sessions, in the next display order
+     * @param removed  ids that left, in their previous display order
+     * @param metrics  the new metrics, or null when unchanged
+     */
+    record Result(List<ChatSession> sessions, List<ChatSession> upserted, List<String> removed, ChatMetrics metrics) {
+
+        /**
+         * Tells whether nothing changed.
+         *
+         * @return true when there is nothing to publish
+         */
+        boolean isEmpty() {
+            return upserted.isEmpty() && removed.isEmpty() && metrics == null;
+        }
+    }
+
+    /**
+     * Diffs a read of every session in scope.
+     *
+     * @param current the current snapshot
+     * @param read    the full read
+     * @return the change
+     */
+    static Result full(Snapshot current, SnapshotRead read) {
+        Map<String, ChatSession> before = index(current.sessions());
+        Map<String, ChatSession> after = indexKeepingFirst(read.sessions());
+        List<ChatSession> upserted = new ArrayList<>();
+        for (ChatSession s : after.values()) {
+            if (!s.equals(before.get(s.id()))) {
+                upserted.add(s);
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (ChatSession s : current.sessions()) {
+            if (!after.containsKey(s.id())) {
+                removed.add(s.id());
+            }
+        }
+        return new Result(new ArrayList<>(after.values()), upserted, removed, metricsChange(current, read));
+    }
+
+    /**
+     * Diffs a read of some sessions by id: requested ids missing from the read have left the scope.
+     *
+     * @param current   the current snapshot
+     * @param read      the by-id read
+     * @param requested the ids that were read
+     * @return the change
+     */
+    static Result byIds(Snapshot current, SnapshotRead read, Set<String> requested) {
+        Map<String, ChatSession> before = index(current.sessions());
+        Map<String, ChatSession> fresh = indexKeepingFirst(read.sessions());
+        List<ChatSession> added = new ArrayList<>();
+        for (ChatSession s : fresh.values()) {
+            if (!before.containsKey(s.id())) {
+                added.add(s);
+            }
+        }
+        List<ChatSession> upserted = new ArrayList<>(added);
+        List<String> removed = new ArrayList<>();
+        List<ChatSession> sessions = new ArrayList<>(current.sessions().size() + added.size());
+        sessions.addAll(added);
+        for (ChatSession old : current.sessions()) {
+            ChatSession now = fresh.get(old.id());
+            if (now != null) {
+                sessions.add(now);
+                if (!now.equals(old)) {
+                    upserted.add(now);
+                }
+            } else if (requested.contains(old.id())) {
+                removed.add(old.id());
+            } else {
+                sessions.add(old);
+            }
+        }
+        return new Result(sessions, upserted, removed, metricsChange(current, read));
+    }
+
+    private static ChatMetrics metricsChange(Snapshot current, SnapshotRead read) {
+        return read.metrics().equals(current.metrics()) ? null : read.metrics();
+    }
+
+    private static Map<String, ChatSession> index(List<ChatSession> sessions) {
+        Map<String, ChatSession> m = new HashMap<>(Math.max(16, sessions.size() * 2));
+        for (ChatSession s : sessions) {
+            m.putIfAbsent(s.id(), s);
+        }
+        return m;
+    }
+
+    private static Map<String, ChatSession> indexKeepingFirst(List<ChatSession> sessions) {
+        Map<String, ChatSession> m = new LinkedHashMap<>(Math.max(16, sessions.size() * 2));
+        for (ChatSession s : sessions) {
+            m.putIfAbsent(s.id(), s);
+        }
+        return m;
+    }
+}

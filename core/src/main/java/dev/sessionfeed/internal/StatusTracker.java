@@ -1,0 +1,72 @@
+package dev.sessionfeed.internal;
+
+import dev.sessionfeed.FeedStatus;
+import java.util.Objects;
+
+/**
+ * Combines the change source's status with the outcome of the last database read into the feed's status:
+ * while reads fail the feed is {@link FeedStatus#RECOVERING}; otherwise it has the source's status.
+ *
+ * <p>Thread-safe: the source reports from its threads, the rebuild thread reports reads, anyone reads.
+ */
+final class StatusTracker {
+
+    /** The reason given to clients while reads fail; details stay in the server log. */
+    static final String READ_FAILING = "database read failed, retrying";
+
+    /**
+     * One status with its reason.
+     *
+     * @param status the status
+     * @param reason why, never null
+     */
+    record View(FeedStatus status, String reason) {
+    }
+
+    private FeedStatus sourceStatus = FeedStatus.LIVE;
+    private String sourceReason = "started";
+    private boolean sourceReported;
+    private boolean readFailing;
+
+    /**
+     * The source reported a status.
+     *
+     * @param status the source's status
+     * @param reason why
+     */
+    synchronized void source(FeedStatus status, String reason) {
+        sourceStatus = Objects.requireNonNull(status, "status");
+        sourceReason = reason == null ? status.wireName() : reason;
+        sourceReported = true;
+    }
+
+    /**
+     * Takes the source's status as read after its start, unless it already reported one (which is newer).
+     *
+     * @param status the source's {@code status()}
+     */
+    synchronized void sourceInitial(FeedStatus status) {
+        if (!sourceReported && status != null) {
+            sourceStatus = status;
+            sourceReason = "source " + status.wireName();
+        }
+    }
+
+    /**
+     * Records the outcome of a read.
+     *
+     * @param failing whether it failed
+     */
+    synchronized void read(boolean failing) {
+        readFailing = failing;
+    }
+
+    /**
+     * The combined status.
+     *
+     * @return the status and its reason
+     */
+    synchronized View view() {
+        return readFailing ? new View(FeedStatus.RECOVERING, READ_FAILING) : new View(sourceStatus, sourceReason);
+    }
+}

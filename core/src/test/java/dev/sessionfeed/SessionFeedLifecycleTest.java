@@ -1,0 +1,199 @@
+package dev.sessionfeed;
+
+import static dev.sessionfeed.Sessions.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionfeed.source.ChangeListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** start/close: idempotent close, no threads left behind, pending work failed, source and broadcasters told. */
+class SessionFeedLifecycleTest {
+
+    private final FeedHarness h = new FeedHarness();
+
+    @AfterEach
+    void closeFeed() {
+        h.close();
+    }
+
+    private static Set<String> liveThreadNames(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void closeIsIdempotentClosesTheSourceAndLeavesNoThreads() throws Exception {
+        h.db.put(session("a", "waiting", 1));
+        SessionFeed feed = h.start();
+        h.sync();
+        assertThat(liveThreadNames("sessionfeed-")).contains("sessionfeed-rebuild");
+
+        feed.close();
+        feed.close();
+
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+        assertThat(h.source.closes()).isEqualTo(1);
+        assertThat(h.out.closeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void closeRunsFromManyThreadsAtOnceButOnlyOnce() throws Exception {
+        SessionFeed feed = h.start();
+        List<Thread> closers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            closers.add(new Thread(feed::close, "test-closer-" + i));
+        }
+        closers.forEach(Thread::start);
+        for (Thread t : closers) {
+            t.join(10_000);
+        }
+
+        assertThat(closers).noneMatch(Thread::isAlive);
+        assertThat(h.source.closes()).isEqualTo(1);
+        assertThat(h.out.closeCount()).isEqualTo(1);
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+    }
+
+    @Test
+    void closeBeforeStartTellsBroadcastersAndClosesTheSource() {
+        SessionFeed feed = h.builder().build();
+        feed.addBroadcaster(h.out);
+
+        feed.close();
+
+        assertThat(h.out.closeCount()).isEqualTo(1);
+        assertThat(h.source.closes()).isEqualTo(1);
+        assertThatThrownBy(feed::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void startTwiceIsRejected() {
+        SessionFeed feed = h.start();
+
+        assertThatThrownBy(feed::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+    }
+
+    @Test
+    void closeFailsRefreshesThatNeverRan() {
+        SessionFeed feed = h.builder().build();
+        h.feed = feed;
+        CompletableFuture<Long> pending = feed.refresh(List.of("a"));
+
+        feed.close();
+
+        assertThat(pending).isCompletedExceptionally();
+        assertThatThrownBy(() -> pending.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SessionFeedException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void refreshAfterCloseFailsAtOnce() {
+        SessionFeed feed = h.start();
+        feed.close();
+
+        CompletableFuture<Long> refreshed = feed.refresh(List.of("a"));
+
+        assertThat(refreshed).isCompletedExceptionally();
+        assertThatThrownBy(refreshed::join).cause().isInstanceOf(SessionFeedException.class);
+    }
+
+    @Test
+    void usesTheHostsThreadFactoryAndStopsItsThread() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        SessionFeed feed = h.start(b -> b.threadFactory(r -> {
+            made.incrementAndGet();
+            Thread t = new Thread(r, "host-feed-worker");
+            t.setDaemon(true);
+            return t;
+        }));
+        h.sync();
+        assertThat(made).hasValue(1);
+        assertThat(liveThreadNames("host-feed-worker")).hasSize(1);
+
+        feed.close();
+
+        assertThat(liveThreadNames("host-feed-worker")).isEmpty();
+    }
+
+    @Test
+    void aBroadcasterMayCloseTheFeedFromTheRebuildThread() throws Exception {
+        SessionFeed feed = h.start();
+        feed.addBroadcaster(new Broadcaster() {
+            @Override
+            public void onDelta(SessionDelta delta, Snapshot current) {
+                feed.close();
+            }
+        });
+
+        h.db.put(session("a", "waiting", 1));
+        h.source.changed("a");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> liveThreadNames("sessionfeed-").isEmpty());
+        assertThat(h.out.closeCount()).isEqualTo(1);
+        assertThat(h.source.closes()).isEqualTo(1);
+    }
+
+    @Test
+    void closeStopsTheRebuildThreadEvenWhenAReadHangs() {
+        SessionFeed feed = h.start();
+        h.db.holdReads();
+        h.source.changed("a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.db.readsStarted() >= 2);
+        CompletableFuture<Long> waiting = feed.refresh(List.of("b"));
+
+        // The read never returns by itself: close waits, then interrupts it.
+        feed.close();
+
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+        assertThat(waiting).isCompletedExceptionally();
+        assertThat(h.out.closeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void closeKeepsTheCallersInterruptFlag() {
+        SessionFeed feed = h.start();
+
+        Thread.currentThread().interrupt();
+        try {
+            feed.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+    }
+
+    @Test
+    void aSourceThatFailsToStartFailsStartAndClosesTheFeed() {
+        ManualChangeSource broken = new ManualChangeSource() {
+            @Override
+            public synchronized void start(ChangeListener listener) {
+                throw new IllegalStateException("cannot listen");
+            }
+        };
+        SessionFeed feed = SessionFeed.builder(h.db, broken).build();
+        feed.addBroadcaster(h.out);
+
+        assertThatThrownBy(feed::start).hasMessage("cannot listen");
+        assertThat(broken.closes()).isEqualTo(1);
+        assertThat(h.out.closeCount()).isEqualTo(1);
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sessionfeed.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionfeed.ChatMetrics;
+import dev.sessionfeed.ChatSession;
+import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.SnapshotRead;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SnapshotDiffTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final ChatMetrics M1 = new ChatMetrics(Map.of("waitingNow", 1));
+    private static final ChatMetrics M2 = new ChatMetrics(Map.of("waitingNow", 2));
+
+    private static ChatSession s(String id, String status) {
+        return new ChatSession(id, status, null, null, null, null, null, NOW, NOW, null, null, 0, null, Map.of());
+    }
+
+    private static Snapshot snapshot(ChatMetrics metrics, ChatSession... sessions) {
+        return new Snapshot("e", 3, NOW, List.of(sessions), metrics);
+    }
+
+    private static SnapshotRead read(ChatMetrics metrics, ChatSession... sessions) {
+        return new SnapshotRead(List.of(sessions), metrics, NOW);
+    }
+
+    @Test
+    void fullDiffFindsNewChangedAndRemovedAndTakesTheReadsOrder() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"), s("c", "waiting"));
+
+        SnapshotDiff.Result r = SnapshotDiff.full(current, read(M1, s("d", "waiting"), s("c", "active"), s("a", "waiting")));
+
+        assertThat(r.upserted()).containsExactly(s("d", "waiting"), s("c", "active"));
+        assertThat(r.removed()).containsExactly("b");
+        assertThat(r.metrics()).isNull();
+        assertThat(r.sessions()).extracting(ChatSession::id).containsExactly("d", "c", "a");
+        assertThat(r.isEmpty()).isFalse();
+    }
+
+    @Test
+    void fullDiffOfTheSameStateIsEmpty() {
+        Snapshot current = snapshot(M1, s("a", "waiting"));
+
+        assertThat(SnapshotDiff.full(current, read(M1, s("a", "waiting"))).isEmpty()).isTrue();
+    }
+
+    @Test
+    void reportsChangedMetricsOnly() {
+        Snapshot current = snapshot(M1, s("a", "waiting"));
+
+        SnapshotDiff.Result r = SnapshotDiff.full(current, read(M2, s("a", "waiting")));
+
+        assertThat(r.upserted()).isEmpty();
+        assertThat(r.removed()).isEmpty();
+        assertThat(r.metrics()).isEqualTo(M2);
+    }
+
+    @Test
+    void byIdDiffRemovesOnlyRequestedIdsMissingFromTheRead() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"), s("c", "waiting"));
+
+        SnapshotDiff.Result r = SnapshotDiff.byIds(current, read(M1, s("b", "ended")), Set.of("a", "b", "zzz"));
+
+        assertThat(r.removed()).containsExactly("a");
+        assertThat(r.upserted()).containsExactly(s("b", "ended"));
+        assertThat(r.sessions()).extracting(ChatSession::id).containsExactly("b", "c");
+    }
+
+    @Test
+    void byIdDiffPutsNewSessionsFirstInReadOrderAndKeepsOthersInPlace() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"));
+
+        SnapshotDiff.Result r = SnapshotDiff.byIds(current,
+                read(M1, s("y", "waiting"), s("b", "active"), s("x", "waiting")), Set.of("x", "y", "b"));
+
+        assertThat(r.sessions()).extracting(ChatSession::id).containsExactly("y", "x", "a", "b");
+        assertThat(r.sessions().get(3).status()).isEqualTo("active");
+        assertThat(r.upserted()).extracting(ChatSession::id).containsExactly("y", "x", "b");
+    }
+
+    @Test
+    void keepsTheFirstOfDuplicateIdsInARead() {
+        Snapshot current = snapshot(M1);
+
+        SnapshotDiff.Result r = SnapshotDiff.full(current, read(M1, s("a", "waiting"), s("a", "ended")));
+
+        assertThat(r.sessions()).containsExactly(s("a", "waiting"));
+        assertThat(r.upserted()).containsExactly(s("a", "waiting"));
+    }
+}
