@@ -144,39 +144,47 @@ final class TrafficSimulator implements AutoCloseable {
 
     private void tick() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            long open;
             long waiting;
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT count(*) FILTER (WHERE status <> 'archived'), count(*) FILTER (WHERE status = 'waiting') FROM chat_sessions")) {
+            long active;
+            long ended;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'waiting'), "
+                    + "count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'ended') FROM chat_sessions")) {
                 rs.next();
-                open = rs.getLong(1);
-                waiting = rs.getLong(2);
+                waiting = rs.getLong(1);
+                active = rs.getLong(2);
+                ended = rs.getLong(3);
             }
+            // Hover around ~60 % running chats (waiting + active) and ~40 % recently ended ones.
+            long running = waiting + active;
+            long targetRunning = Math.max(6, targetOpen * 6L / 10);
+            long targetEnded = Math.max(4, targetOpen - targetRunning);
             double p = random.nextDouble();
-            if (open < targetOpen && (p < 0.25 || open < targetOpen / 2)) {
+            if (p < 0.22 && running < targetRunning * 12 / 10) {
                 insert(c);
-            } else if (p < 0.40 && waiting > 0) {
+            } else if (p < 0.38 && waiting > 1) {
                 update(c, """
                         UPDATE chat_sessions SET status = 'active', agent_id = ?, agent_name = ?, first_response_at = now(),
                             message_count = message_count + 1, last_message_at = now(), updated_at = now()
                         WHERE session_id = (SELECT session_id FROM chat_sessions WHERE status = 'waiting'
                                             ORDER BY created_at LIMIT 1)""", true);
-            } else if (p < 0.80) {
+            } else if (p < 0.80 && active > 0) {
                 update(c, """
                         UPDATE chat_sessions SET message_count = message_count + 1 + floor(random() * 3)::int,
                             last_message_at = now(), updated_at = now()
                         WHERE session_id = (SELECT session_id FROM chat_sessions WHERE status = 'active'
                                             ORDER BY random() LIMIT 1)""", false);
-            } else if (p < 0.92 || open <= targetOpen) {
+            } else if (p < 0.92 && active > 0 && running > targetRunning * 8 / 10) {
                 update(c, """
                         UPDATE chat_sessions SET status = 'ended', ended_at = now(), updated_at = now()
                         WHERE session_id = (SELECT session_id FROM chat_sessions WHERE status = 'active'
                                             ORDER BY random() LIMIT 1)""", false);
-            } else {
+            } else if (ended > targetEnded) {
                 update(c, """
                         UPDATE chat_sessions SET status = 'archived', archived_at = now(), updated_at = now()
                         WHERE session_id = (SELECT session_id FROM chat_sessions WHERE status = 'ended'
                                             ORDER BY ended_at LIMIT 1)""", false);
+            } else {
+                insert(c);
             }
         }
     }
