@@ -1,6 +1,7 @@
 package dev.sessionfeed.examples;
 
 import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.jdbc.JdbcCommandHandler;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
@@ -54,8 +55,10 @@ final class FeedWiring implements AutoCloseable {
                         handshake.queryParameter("access_token").orElse(null),
                         handshake.cookies())
                 .map(id -> new AdminIdentity(id.name(), id.permissions()));
+        // 5. What admins may do: end_session / archive_session as idempotent status updates (per command id).
         WebSocketOptions wsOptions = WebSocketOptions.builder(authenticator)
                 .allowedOrigins(allowedOrigins)
+                .commandHandler(JdbcCommandHandler.builder(db.dataSource()).build())
                 .build();
         SessionFeedEndpoint endpoint = SessionFeedEndpoint.create(feed, wsOptions);
         feed.start();
