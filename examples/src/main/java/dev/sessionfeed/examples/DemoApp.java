@@ -9,8 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
@@ -83,20 +85,27 @@ public final class DemoApp implements AutoCloseable {
             System.out.println(DemoOptions.HELP);
             return;
         }
-        DemoApp app;
+        // The hook is installed first so that Ctrl-C at any moment (even while the database starts) cleans up.
+        AtomicReference<AutoCloseable> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AutoCloseable r = running.getAndSet(null);
+            if (r != null) {
+                log.info("Stopping...");
+                quietly("demo", r);
+                log.info("Stopped.");
+            }
+        }, "sessionfeed-demo-shutdown"));
         try {
-            app = start(options);
+            DemoDatabase db = openDatabase(options);
+            running.set(db);
+            DemoApp app = startWith(options, db, true);
+            running.set(app);
+            app.printBanner();
         } catch (Exception e) {
             log.error("The demo could not start: {}", e.toString());
+            quietly("demo", running.getAndSet(null));
             System.exit(1);
-            return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping...");
-            app.close();
-            log.info("Stopped.");
-        }, "sessionfeed-demo-shutdown"));
-        app.printBanner();
     }
 
     /**
@@ -107,16 +116,18 @@ public final class DemoApp implements AutoCloseable {
      * @throws Exception if a part cannot start; everything started so far is stopped again
      */
     public static DemoApp start(DemoOptions options) throws Exception {
-        DemoDatabase db;
+        return startWith(options, openDatabase(options), true);
+    }
+
+    private static DemoDatabase openDatabase(DemoOptions options) throws java.io.IOException {
         if (options.jdbcUrl() != null) {
-            db = DemoDatabase.external(options.jdbcUrl(), options.dbUser(), options.dbPassword());
             log.info("Database: {}", DatabaseUrl.redact(options.jdbcUrl()));
-        } else {
-            log.info("Starting an embedded PostgreSQL...");
-            db = DemoDatabase.startEmbedded();
-            log.info("Database: {} (user postgres; psql -h localhost -p {} -U postgres)", db.jdbcUrl(), db.embeddedPort());
+            return DemoDatabase.external(options.jdbcUrl(), options.dbUser(), options.dbPassword());
         }
-        return startWith(options, db, true);
+        log.info("Starting an embedded PostgreSQL...");
+        DemoDatabase db = DemoDatabase.startEmbedded();
+        log.info("Database: {} (user postgres; psql -h localhost -p {} -U postgres)", db.jdbcUrl(), db.embeddedPort());
+        return db;
     }
 
     static DemoApp startWith(DemoOptions options, DemoDatabase db, boolean ownsDatabase) throws Exception {
@@ -164,10 +175,19 @@ public final class DemoApp implements AutoCloseable {
         context.addServlet(files, "/");
         context.addServlet(new ServletHolder("api", new ApiServlet(auth)), "/api/*");
         SessionFeedEndpoint endpoint = feed.endpoint();
-        // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade.
-        context.addFilter(new FilterHolder(endpoint.handshakeFilter()), ENDPOINT_PATH, EnumSet.of(DispatcherType.REQUEST));
-        JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> endpoint.register(container, ENDPOINT_PATH));
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade. Prepended here,
+            // after Jetty installed its upgrade filter, so that it runs first.
+            FilterHolder handshake = new FilterHolder(endpoint.handshakeFilter());
+            handshake.setName("sessionfeed-handshake");
+            FilterMapping mapping = new FilterMapping();
+            mapping.setFilterName(handshake.getName());
+            mapping.setPathSpec(ENDPOINT_PATH);
+            mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+            context.getServletHandler().prependFilter(handshake);
+            context.getServletHandler().prependFilterMapping(mapping);
+            endpoint.register(container, ENDPOINT_PATH);
+        });
         server.setHandler(context);
         server.start();
 

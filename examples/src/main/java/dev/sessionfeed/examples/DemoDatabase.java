@@ -53,7 +53,9 @@ final class DemoDatabase implements AutoCloseable {
      * @throws IOException if the server cannot start
      */
     static DemoDatabase startEmbedded() throws IOException {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        // No library shutdown hook: the app's own hook stops the server last, after the feed and the simulator
+        // (a concurrent hook would kill connections the feed still uses and make shutdown noisy).
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
         return new DemoDatabase(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
     }
 

@@ -116,8 +116,13 @@ class DashboardBrowserTest {
         WebDriver browser = open("test-admin-token");
         await().atMost(DEADLINE).until(() -> connectionStatus(browser).equals("live"));
 
+        ((JavascriptExecutor) browser).executeScript(
+                "window.closeCodes = []; window.sessionFeed.on('disconnect', (e) => window.closeCodes.push(e.code));");
+
         app.close();
         await().atMost(DEADLINE).until(() -> connectionStatus(browser).equals("reconnecting"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.closeCodes[0];"))
+                .as("the server closes dashboards with 1001 (going away)").isEqualTo(1001L);
         // Changes made while the server is down must be on screen after the reconnect.
         db.execute("INSERT INTO chat_sessions (session_id, status, visitor_name) VALUES ('while-down', 'waiting', 'Came while down')");
         db.execute("UPDATE chat_sessions SET message_count = message_count + 7, updated_at = now() WHERE session_id = 'init-2'");
