@@ -1,0 +1,294 @@
+package dev.sessionfeed.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.testkit.PostgresServer;
+import dev.sessionfeed.testkit.SessionFeedPostgres;
+import dev.sessionfeed.testkit.SessionFixtures;
+import dev.sessionfeed.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+@SessionFeedPostgres
+class PollingChangeSourceTest {
+
+    private static final Duration INTERVAL = Duration.ofMillis(200);
+    /** "Within one interval", with room for a loaded CI machine: the poll after the commit must see it. */
+    private static final Duration DETECTION_DEADLINE = INTERVAL.multipliedBy(2).plusSeconds(3);
+    private static final Duration QUIET = INTERVAL.multipliedBy(5);
+
+    private final TestDatabase db;
+    private final RecordingListener listener = new RecordingListener();
+    private PollingChangeSource source;
+
+    PollingChangeSourceTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @BeforeEach
+    void emptyTable() {
+        SessionFixtures.deleteAll(db);
+    }
+
+    @AfterEach
+    void closeSource() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private void startPolling(Consumer<PollingChangeSource.Builder> config) {
+        PollingChangeSource.Builder b = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL);
+        config.accept(b);
+        source = b.build();
+        source.start(listener);
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.contains("resync:polling started"));
+    }
+
+    private void assertDetected(Runnable change) {
+        long before = listener.resyncs();
+        change.run();
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.resyncs() > before);
+        assertThat(listener.last()).isEqualTo("resync:polling detected a change");
+    }
+
+    private void assertQuiet() {
+        long before = listener.resyncs();
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.resyncs() == before);
+    }
+
+    @Test
+    void reportsOneResyncAtStartAndNothingMoreWhileNothingChanges() {
+        SessionFixtures.insertSession(db, "q1", "waiting");
+        startPolling(b -> { });
+
+        assertQuiet();
+
+        assertThat(listener.events).containsExactly("resync:polling started");
+        // The poller is still alive and polling: a change after the quiet period is seen.
+        assertDetected(() -> SessionFixtures.insertSession(db, "q2", "waiting"));
+    }
+
+    @Test
+    void detectsAnInsert() {
+        startPolling(b -> { });
+        assertDetected(() -> SessionFixtures.insertSession(db, "i1", "waiting"));
+    }
+
+    @Test
+    void detectsAnUpdate() {
+        SessionFixtures.insertSession(db, "u1", "waiting");
+        startPolling(b -> { });
+        assertDetected(() -> SessionFixtures.addMessage(db, "u1"));
+        assertDetected(() -> SessionFixtures.updateStatus(db, "u1", "active"));
+    }
+
+    @Test
+    void detectsAnUpdateThatCommitsWithAnOlderUpdatedAtThanTheNewestRow() {
+        SessionFixtures.insertSession(db, "old", "active");
+        db.execute("UPDATE chat_sessions SET updated_at = now() - interval '1 hour' WHERE session_id = 'old'");
+        SessionFixtures.insertSession(db, "new", "active");
+        startPolling(b -> { });
+        // As if a transaction that started 10 minutes ago committed now: max(updated_at) does not move.
+        assertDetected(() -> db.execute(
+                "UPDATE chat_sessions SET status = 'ended', updated_at = now() - interval '10 minutes' WHERE session_id = 'old'"));
+    }
+
+    @Test
+    void detectsADelete() {
+        SessionFixtures.insertSession(db, "d1", "waiting");
+        SessionFixtures.insertSession(db, "d2", "waiting");
+        startPolling(b -> { });
+        assertDetected(() -> SessionFixtures.deleteSession(db, "d1"));
+    }
+
+    @Test
+    void detectsAMoveOutOfScopeByArchiving() {
+        SessionFixtures.insertSession(db, "a1", "ended");
+        startPolling(b -> { });
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'archived' WHERE session_id = 'a1'"));
+    }
+
+    @Test
+    void detectsASessionAgingOutOfScopeWithoutAnyWrite() {
+        db.execute("INSERT INTO chat_sessions (session_id, status, ended_at) VALUES ('e1', 'ended', now())");
+        startPolling(b -> b.table(SessionTable.builder().endedRetention(Duration.ofSeconds(1)).build()));
+        long before = listener.resyncs();
+
+        await().atMost(Duration.ofSeconds(1).plus(DETECTION_DEADLINE)).until(() -> listener.resyncs() > before);
+        assertThat(listener.last()).isEqualTo("resync:polling detected a change");
+    }
+
+    @Test
+    void ignoresChangesOutsideTheScope() {
+        SessionFixtures.insertSession(db, "x1", "archived");
+        startPolling(b -> { });
+
+        SessionFixtures.addMessage(db, "x1");
+        SessionFixtures.insertSession(db, "x2", "archived");
+        SessionFixtures.deleteSession(db, "x1");
+
+        assertQuiet();
+    }
+
+    @Test
+    void customDetectionQueryDecidesWhatIsAChange() {
+        SessionFixtures.insertSession(db, "c1", "waiting");
+        startPolling(b -> b.detectionQuery("SELECT session_id, message_count FROM chat_sessions ORDER BY session_id"));
+
+        SessionFixtures.updateStatus(db, "c1", "waiting"); // touches updated_at only: not part of this fingerprint
+        assertQuiet();
+        assertDetected(() -> SessionFixtures.addMessage(db, "c1"));
+    }
+
+    @Test
+    void failingQueryLogsOnceReportsRecoveringKeepsPollingAndRecoversWithAResync() {
+        Logger logger = (Logger) LoggerFactory.getLogger(PollingChangeSource.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try (PostgresServer server = PostgresServer.embedded(Map.of())) {
+            TestDatabase own = server.createDatabase("polling_failure").installSchema();
+            source = PollingChangeSource.builder(own.dataSource()).interval(INTERVAL).build();
+            source.start(listener);
+            await().atMost(DETECTION_DEADLINE).until(() -> listener.events.contains("resync:polling started"));
+
+            server.stop();
+
+            await().atMost(DETECTION_DEADLINE).until(() -> source.status() == FeedStatus.RECOVERING);
+            assertThat(listener.last()).startsWith("status:RECOVERING:polling query failed");
+            // Several more failing polls: still one WARN, still one status report.
+            await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.statuses().size() == 1);
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1)
+                    .first().satisfies(e -> assertThat(e.getFormattedMessage()).contains("\"chat_sessions\""));
+
+            server.start();
+            SessionFixtures.insertSession(own, "after-restart", "waiting");
+
+            await().atMost(DETECTION_DEADLINE.plusSeconds(5)).until(() -> listener.events.contains("resync:polling recovered"));
+            assertThat(listener.events).containsSubsequence(
+                    "resync:polling started", "status:LIVE:polling recovered", "resync:polling recovered");
+            assertThat(source.status()).isEqualTo(FeedStatus.LIVE);
+            assertThat(source.stats().reconnects()).isEqualTo(1);
+            source.close();
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
+    void suspendedFallbackReportsNothingUntilResumedThenItsActiveStatusAndAResync() {
+        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL)
+                .startSuspended(true).activeStatus(FeedStatus.DEGRADED).build();
+        source.start(listener);
+        assertThat(source.isSuspended()).isTrue();
+        SessionFixtures.insertSession(db, "s1", "waiting");
+        assertQuiet();
+        assertThat(listener.events).isEmpty();
+
+        source.resume();
+
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == 2);
+        assertThat(listener.events).containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
+        assertDetected(() -> SessionFixtures.insertSession(db, "s2", "waiting"));
+
+        source.suspend();
+        int seen = listener.events.size();
+        SessionFixtures.insertSession(db, "s3", "waiting");
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.events.size() == seen);
+
+        source.resume();
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == seen + 2);
+        assertThat(listener.events.subList(seen, seen + 2))
+                .containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
+    }
+
+    @Test
+    void keepsPollingWhenTheListenerThrows() {
+        AtomicInteger resyncs = new AtomicInteger();
+        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).build();
+        source.start(new ChangeListener() {
+            @Override
+            public void onChange(ChangeSignal signal) {
+            }
+
+            @Override
+            public void onResync(String reason) {
+                resyncs.incrementAndGet();
+                throw new IllegalStateException("listener bug");
+            }
+        });
+        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.get() == 1);
+
+        SessionFixtures.insertSession(db, "t1", "waiting");
+
+        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.get() == 2);
+    }
+
+    @Test
+    void runsOnANamedDaemonThreadAndCloseIsIdempotentAndJoinsIt() {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        startPolling(b -> { });
+        Thread poller = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("sessionfeed-poller")).findFirst().orElseThrow();
+        assertThat(poller.isDaemon()).isTrue();
+        source.close();
+        assertThat(poller.isAlive()).isFalse();
+        source.close();
+
+        PollingChangeSource custom = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL)
+                .threadFactory(r -> {
+                    Thread t = new Thread(r, "host-poller");
+                    t.setDaemon(true);
+                    threads.add(t);
+                    return t;
+                }).build();
+        custom.start(new RecordingListener());
+        assertThatThrownBy(() -> custom.start(new RecordingListener()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+        custom.close();
+        assertThat(threads).hasSize(1).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
+        assertThatThrownBy(() -> custom.start(new RecordingListener()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void rejectsBadConfigurationNamingPropertyAndValue() {
+        PollingChangeSource.Builder b = PollingChangeSource.builder(db.dataSource());
+        assertThatThrownBy(() -> b.interval(Duration.ofMillis(49)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval").hasMessageContaining("49ms");
+        assertThatThrownBy(() -> b.interval(Duration.ofHours(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval").hasMessageContaining("PT2H");
+        assertThatThrownBy(() -> b.interval(null)).isInstanceOf(NullPointerException.class).hasMessage("interval");
+        assertThatThrownBy(() -> b.queryTimeout(Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queryTimeout").hasMessageContaining("10ms");
+        assertThatThrownBy(() -> b.detectionQuery(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectionQuery");
+        assertThatThrownBy(() -> b.detectionQuery("SELECT 1;"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectionQuery").hasMessageContaining("SELECT 1;");
+        assertThatThrownBy(() -> b.activeStatus(FeedStatus.RECOVERING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activeStatus").hasMessageContaining("RECOVERING");
+        assertThatThrownBy(() -> b.activeStatus(null)).isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
+        assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
+        assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
+        assertThatThrownBy(() -> PollingChangeSource.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
+        assertThatThrownBy(() -> b.build().start(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sessionfeed.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.command.SessionCommand;
+import dev.sessionfeed.testkit.FeedStateClient;
+import dev.sessionfeed.testkit.PostgresServer;
+import dev.sessionfeed.testkit.SessionFeedPostgres;
+import dev.sessionfeed.testkit.SessionFixtures;
+import dev.sessionfeed.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The engine with the JDBC builder and the polling source over a real PostgreSQL, seen by a state client. */
+@SessionFeedPostgres
+class PollingFeedIntegrationTest {
+
+    private static final Duration CONVERGENCE = Duration.ofSeconds(15);
+
+    private static SessionFeed feed(TestDatabase db, PollingChangeSource source) {
+        return SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), source).build();
+    }
+
+    @Test
+    void clientConvergesToTheDatabaseAfterRandomChanges(TestDatabase db) {
+        SessionFixtures.deleteAll(db);
+        Random random = new Random(20261125);
+        List<String> ids = new ArrayList<>(SessionFixtures.seed(db, "f", 25, random));
+        PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(Duration.ofMillis(100)).build();
+        try (SessionFeed feed = feed(db, source)) {
+            feed.start();
+            FeedStateClient client = FeedStateClient.attach(feed);
+            assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty();
+
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 10; i++) {
+                    SessionFixtures.randomChange(db, ids, random, "f");
+                }
+                await().atMost(CONVERGENCE).untilAsserted(() ->
+                        assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty());
+            }
+
+            JdbcCommandHandler commands = JdbcCommandHandler.builder(db.dataSource()).build();
+            String target = client.sessions().keySet().iterator().next();
+            commands.handle(new SessionCommand("cmd-1", "archive_session", target, Map.of()), "admin");
+            await().atMost(CONVERGENCE).until(() -> !client.sessions().containsKey(target));
+
+            assertThat(client.gaps()).isEmpty();
+            assertThat(client.epoch()).isEqualTo(feed.epoch());
+            assertThat(client.seq()).isEqualTo(feed.current().seq()).isPositive();
+            client.detach();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("sessionfeed-poller"));
+    }
+
+    @Test
+    void feedReportsRecoveringWhileTheDatabaseIsDownAndCatchesUpAfterwards() {
+        try (PostgresServer server = PostgresServer.embedded(Map.of())) {
+            TestDatabase db = server.createDatabase("polling_feed_restart").installSchema();
+            SessionFixtures.insertSession(db, "before", "waiting");
+            PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(Duration.ofMillis(100)).build();
+            try (SessionFeed feed = feed(db, source)) {
+                feed.start();
+                FeedStateClient client = FeedStateClient.attach(feed);
+                assertThat(client.sessions()).containsOnlyKeys("before");
+
+                server.stop();
+                await().atMost(CONVERGENCE).until(() -> client.status() == FeedStatus.RECOVERING);
+                server.start();
+                SessionFixtures.insertSession(db, "after", "active");
+
+                await().atMost(CONVERGENCE).untilAsserted(() -> {
+                    assertThat(client.status()).isEqualTo(FeedStatus.LIVE);
+                    assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty();
+                });
+                assertThat(client.sessions()).containsOnlyKeys("before", "after");
+                assertThat(feed.status()).isEqualTo(FeedStatus.LIVE);
+            }
+        }
+    }
+}
