@@ -1,5 +1,9 @@
 package dev.sessionfeed.testkit;
 
+import dev.sessionfeed.SessionFeedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,25 +47,34 @@ public final class SessionFixtures {
      * @param age    how long ago the session was created
      */
     public static void insertSession(TestDatabase db, String id, String status, Duration age) {
+        db.execute(INSERT_SQL, insertParameters(id, status, age));
+    }
+
+    private static final String INSERT_SQL = "INSERT INTO chat_sessions (session_id, status, visitor_id, visitor_name,"
+            + " agent_id, agent_name, subject, created_at, updated_at, ended_at, first_response_at, message_count,"
+            + " last_message_at, archived_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?,"
+            + " now() - (? * INTERVAL '1 microsecond'), now(),"
+            + " CASE WHEN ? THEN now() - (? * INTERVAL '1 microsecond') / 2 END,"
+            + " CASE WHEN ? THEN now() - (? * INTERVAL '1 microsecond') * 3 / 4 END,"
+            + " ?, CASE WHEN ? > 0 THEN now() - (? * INTERVAL '1 microsecond') / 2 END,"
+            + " CASE WHEN ? = 'archived' THEN now() END)";
+
+    private static Object[] insertParameters(String id, String status, Duration age) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
-        int h = Math.abs(id.hashCode());
+        Objects.requireNonNull(age, "age");
+        int h = Math.floorMod(id.hashCode(), 1 << 30);
         boolean hasAgent = !status.equals("waiting");
         boolean ended = status.equals("ended") || status.equals("archived");
         long ageMicros = age.toNanos() / 1000;
-        db.execute("INSERT INTO chat_sessions (session_id, status, visitor_id, visitor_name, agent_id, agent_name, subject,"
-                        + " created_at, updated_at, ended_at, first_response_at, message_count, last_message_at, archived_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?,"
-                        + " now() - (? * INTERVAL '1 microsecond'), now(),"
-                        + " CASE WHEN ? THEN now() - (? * INTERVAL '1 microsecond') / 2 END,"
-                        + " CASE WHEN ? THEN now() - (? * INTERVAL '1 microsecond') * 3 / 4 END,"
-                        + " ?, CASE WHEN ? > 0 THEN now() - (? * INTERVAL '1 microsecond') / 2 END,"
-                        + " CASE WHEN ? = 'archived' THEN now() END)",
-                id, status, "visitor-" + (h % 1000), VISITORS[h % VISITORS.length],
-                hasAgent ? "agent-" + (h % AGENTS.length) : null, hasAgent ? AGENTS[h % AGENTS.length] : null,
-                SUBJECTS[h % SUBJECTS.length],
-                ageMicros, ended, ageMicros, hasAgent, ageMicros,
-                hasAgent ? 1 + h % 40 : 0, hasAgent ? 1 : 0, ageMicros, status);
+        return new Object[] {
+            id, status, "visitor-" + (h % 1000), VISITORS[h % VISITORS.length],
+            hasAgent ? "agent-" + (h % AGENTS.length) : null, hasAgent ? AGENTS[h % AGENTS.length] : null,
+            SUBJECTS[h % SUBJECTS.length],
+            ageMicros, ended, ageMicros, hasAgent, ageMicros,
+            hasAgent ? 1 + h % 40 : 0, hasAgent ? 1 : 0, ageMicros, status,
+        };
     }
 
     /**
@@ -87,10 +100,22 @@ public final class SessionFixtures {
      */
     public static List<String> seed(TestDatabase db, String prefix, int n, Random random) {
         List<String> ids = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String id = prefix + "-" + i;
-            insertSession(db, id, randomStatus(random), Duration.ofSeconds(60 + random.nextInt(48 * 3600)));
-            ids.add(id);
+        // One transaction and one batch: seeding hundreds of rows must not cost hundreds of connections.
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(INSERT_SQL)) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < n; i++) {
+                String id = prefix + "-" + i;
+                Object[] params = insertParameters(id, randomStatus(random), Duration.ofSeconds(60 + random.nextInt(48 * 3600)));
+                for (int p = 0; p < params.length; p++) {
+                    ps.setObject(p + 1, params[p]);
+                }
+                ps.addBatch();
+                ids.add(id);
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            throw new SessionFeedException("seeding " + n + " sessions into " + db.databaseName() + " failed: " + e.getMessage(), e);
         }
         return ids;
     }
