@@ -89,6 +89,14 @@ function showDashboard() {
   client.on('metrics', (metrics) => renderMetrics(metrics));
   client.on('status', () => renderConnection());
   client.on('error', (e) => console.warn('SessionFeed error', e.code, e.message, e.correlationId));
+  client.on('disconnect', async () => {
+    // A refused handshake looks like any other drop to a browser: ask whether the login is still valid.
+    const who = await fetch('/api/whoami', { credentials: 'same-origin' }).catch(() => null);
+    if (who && who.status === 401) {
+      client.close();
+      showLogin('Your sign-in is no longer valid; please sign in again.');
+    }
+  });
   window.sessionFeed = client; // for the curious (and the browser tests)
 
   // Wait times and "x s ago" labels move with the clock, not with the data.
