@@ -1,0 +1,525 @@
+package dev.sessionfeed.pg;
+
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.internal.Checks;
+import dev.sessionfeed.internal.SqlIdentifiers;
+import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.jdbc.SessionTable;
+import dev.sessionfeed.pg.internal.Fallback;
+import dev.sessionfeed.pg.internal.ListenerSettings;
+import dev.sessionfeed.pg.internal.PgListener;
+import dev.sessionfeed.pg.internal.PollingFallback;
+import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.source.SessionChangeSource;
+import dev.sessionfeed.source.SourceStats;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Properties;
+import java.util.concurrent.ThreadFactory;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A {@link SessionChangeSource} that hears changes through PostgreSQL LISTEN/NOTIFY, as sent by the trigger
+ * {@link PgTriggerInstaller} installs. Changes reach the feed within milliseconds of their commit.
+ *
+ * <p>It is built to never be silently wrong:
+ * <ul>
+ *   <li>One dedicated, unpooled connection (from a JDBC URL through {@link DriverManager}, or from a
+ *       {@link DataSource} that must hand out unpooled connections) LISTENs on the validated, quoted channel.
+ *       A thread named {@code sessionfeed-pg-listener} (daemon; or from your {@link ThreadFactory}) waits in
+ *       {@code getNotifications} with a positive timeout ({@link Builder#pollTimeout}, default 500 ms).</li>
+ *   <li>Liveness: every {@link Builder#probeInterval} (default 2 s) the source NOTIFYs itself on a private
+ *       channel; the notification must come back within {@link Builder#probeDeadline} (default 3 s), which is also
+ *       the connection's socket read timeout. A half-open or frozen connection is therefore replaced within
+ *       about interval + deadline (≤ 5.5 s by default), not after TCP keepalive's hours.</li>
+ *   <li>On any failure the connection is closed and reopened with capped exponential backoff and full jitter
+ *       ({@link Builder#reconnectBackoff}, default 100 ms to 5 s), forever. After every (re)connect it LISTENs
+ *       first, proves delivery with a probe, and only then calls {@link ChangeListener#onResync}, so changes made
+ *       while nobody listened are picked up by the rebuild.</li>
+ *   <li>Status: {@link FeedStatus#LIVE} while listening. While disconnected the {@linkplain Builder#fallback
+ *       fallback} (a {@link PollingChangeSource}, by default built from the same data source or URL) is resumed:
+ *       the status is {@link FeedStatus#DEGRADED} while its polls succeed and {@link FeedStatus#RECOVERING} until
+ *       the first one does or while they fail (for example while PostgreSQL itself is down). Without a fallback it
+ *       is {@link FeedStatus#RECOVERING}. The fallback is suspended before the status returns to LIVE.</li>
+ *   <li>Payloads are hints: they are parsed strictly (only the shapes the triggers send, at most
+ *       {@link Builder#maxPayloadLength} characters, ids at most 256 characters); anything else causes a resync and
+ *       a warning logged at most once per 10 s with a count. The {@code status} field is never used: rows are
+ *       re-read by id.</li>
+ *   <li>When LISTEN cannot work — a hot standby ({@code pg_is_in_recovery()}), or a transaction-mode pooler
+ *       where probe notifications never arrive although queries work — it says so in an ERROR log and in
+ *       {@link #statusReason()}, stays on the fallback, and retries every
+ *       {@link Builder#unavailableRetryInterval} (default 30 s).</li>
+ *   <li>{@code pg_notification_queue_usage()} is read every {@link Builder#queueCheckInterval} (default 10 s)
+ *       and a warning is logged above {@link Builder#queueUsageWarnThreshold} (default 0.5).</li>
+ * </ul>
+ *
+ * <p>Benchmark and monitoring hooks: {@link #stats()} (received, resyncs, reconnects, rejected),
+ * {@link dev.sessionfeed.source.ChangeSignal#receivedNanos()} on every signal, {@link #lastProbeRoundTrip()} and
+ * {@link #notificationQueueUsage()}.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent, returns within about the poll timeout, joins the thread,
+ * closes the connection and the fallback if this source created it.
+ */
+public final class PgNotifyChangeSource implements SessionChangeSource {
+
+    /** The default listener thread name. */
+    public static final String THREAD_NAME = "sessionfeed-pg-listener";
+    /** The default {@code application_name} of the listener connection (visible in {@code pg_stat_activity}). */
+    public static final String DEFAULT_APPLICATION_NAME = "sessionfeed-listener";
+
+    private final PgListener listener;
+    private final String channel;
+
+    private PgNotifyChangeSource(PgListener listener, String channel) {
+        this.listener = listener;
+        this.channel = channel;
+    }
+
+    /**
+     * Starts a source connecting with {@link DriverManager}: each (re)connect opens a new connection with the
+     * connect timeout, the socket timeout and {@code ApplicationName} set.
+     *
+     * @param jdbcUrl  a {@code jdbc:postgresql:} URL
+     * @param user     the user (may be null when the URL carries it)
+     * @param password the password (may be null)
+     * @return a builder with the defaults documented on its setters
+     * @throws IllegalArgumentException naming {@code jdbcUrl} when it is not a PostgreSQL URL
+     */
+    public static Builder builder(String jdbcUrl, String user, String password) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            int q = jdbcUrl.indexOf('?');
+            String shown = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...";
+            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was: '"
+                    + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "'");
+        }
+        return new Builder(jdbcUrl, user, password, null);
+    }
+
+    /**
+     * Starts a source taking its connection from {@code dataSource}. The data source must hand out
+     * <em>unpooled</em> PostgreSQL (pgjdbc) connections, such as {@code org.postgresql.ds.PGSimpleDataSource}: a
+     * pool would keep the LISTEN registration on a connection others then use. Its own connect and login
+     * timeouts apply; the socket timeout and {@code ApplicationName} are set on each connection.
+     *
+     * @param dataSource the data source
+     * @return a builder with the defaults documented on its setters
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(null, null, null, Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /**
+     * Starts listening on a new thread. Returns at once; the first connect happens on that thread.
+     *
+     * @param changeListener where to report
+     * @throws IllegalStateException when already started or closed
+     */
+    @Override
+    public void start(ChangeListener changeListener) {
+        listener.start(changeListener);
+    }
+
+    /**
+     * The status: {@link FeedStatus#LIVE} while listening with a proven connection, {@link FeedStatus#DEGRADED}
+     * while disconnected with the fallback's polls succeeding, {@link FeedStatus#RECOVERING} before the first
+     * connect, after close, or while disconnected with no working fallback.
+     *
+     * @return the status
+     */
+    @Override
+    public FeedStatus status() {
+        return listener.status();
+    }
+
+    /**
+     * Why the status is what it is, for logs and health checks (for example the reason LISTEN cannot work).
+     *
+     * @return a short text, never null
+     */
+    public String statusReason() {
+        return listener.statusReason();
+    }
+
+    /**
+     * Counters since start: signals received from notifications, resyncs raised (each (re)connect, each batch
+     * with a rejected payload or a RESYNC notice), reconnects after a failure, payloads rejected.
+     *
+     * @return a snapshot of the counters
+     */
+    @Override
+    public SourceStats stats() {
+        return listener.stats();
+    }
+
+    /**
+     * The round trip of the last probe that came back.
+     *
+     * @return the duration, or empty before the first probe
+     */
+    public Optional<Duration> lastProbeRoundTrip() {
+        long n = listener.lastProbeRoundTripNanos();
+        return n < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(n));
+    }
+
+    /**
+     * The last {@code pg_notification_queue_usage()} read (0 = empty, 1 = full).
+     *
+     * @return the fraction, or empty before the first check
+     */
+    public OptionalDouble notificationQueueUsage() {
+        double u = listener.lastQueueUsage();
+        return Double.isNaN(u) ? OptionalDouble.empty() : OptionalDouble.of(u);
+    }
+
+    /**
+     * The channel this source LISTENs on.
+     *
+     * @return the channel name
+     */
+    public String channel() {
+        return channel;
+    }
+
+    /**
+     * The server process id of the current listener connection (for diagnostics).
+     *
+     * @return the pid, or 0 while disconnected
+     */
+    public int listenerBackendPid() {
+        return listener.backendPid();
+    }
+
+    /**
+     * Stops listening: aborts the connection, joins the thread (within about the poll timeout), closes the
+     * fallback if this source created it. Idempotent; restores the caller's interrupt flag.
+     */
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PgNotifyChangeSource{channel=" + channel + ", status=" + status() + '}';
+    }
+
+    /**
+     * Builds a {@link PgNotifyChangeSource}. Every setter validates and its message names the property and the
+     * value. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String jdbcUrl;
+        private final String user;
+        private final String password;
+        private final DataSource dataSource;
+        private String channel = PgTriggerInstaller.DEFAULT_CHANNEL;
+        private String applicationName = DEFAULT_APPLICATION_NAME;
+        private Duration pollTimeout = Duration.ofMillis(500);
+        private Duration probeInterval = Duration.ofSeconds(2);
+        private Duration probeDeadline = Duration.ofSeconds(3);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration unavailableRetryInterval = Duration.ofSeconds(30);
+        private Duration queueCheckInterval = Duration.ofSeconds(10);
+        private double queueUsageWarnThreshold = 0.5;
+        private int maxPayloadLength = 7900;
+        private ThreadFactory threadFactory;
+        private SessionTable table = SessionTable.defaults();
+        private Duration fallbackInterval = Duration.ofSeconds(1);
+        private PollingChangeSource fallback;
+        private boolean noFallback;
+
+        private Builder(String jdbcUrl, String user, String password, DataSource dataSource) {
+            this.jdbcUrl = jdbcUrl;
+            this.user = user;
+            this.password = password;
+            this.dataSource = dataSource;
+        }
+
+        /**
+         * The channel to LISTEN on. Default {@value PgTriggerInstaller#DEFAULT_CHANNEL}; must equal the trigger's.
+         *
+         * @param channel 1-63 characters of {@code [A-Za-z0-9_$]}, not starting with a digit or {@code $}
+         * @return this builder
+         */
+        public Builder channel(String channel) {
+            this.channel = SqlIdentifiers.validate("channel", channel);
+            return this;
+        }
+
+        /**
+         * The {@code application_name} of the listener connection, to find it in {@code pg_stat_activity}.
+         * Default {@value #DEFAULT_APPLICATION_NAME}.
+         *
+         * @param name 1-63 printable ASCII characters
+         * @return this builder
+         */
+        public Builder applicationName(String name) {
+            Checks.notBlank("applicationName", name);
+            if (name.length() > 63 || !name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                throw new IllegalArgumentException("applicationName must be 1-63 printable ASCII characters, was: '"
+                        + (name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
+            }
+            this.applicationName = name;
+            return this;
+        }
+
+        /**
+         * How long one wait for notifications blocks; also bounds how quickly {@link #close()} returns. Default
+         * 500 ms.
+         *
+         * @param timeout 10 ms to 10 s
+         * @return this builder
+         */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = Checks.durationBetween("pollTimeout", timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
+            return this;
+        }
+
+        /**
+         * Time between liveness probes. Default 2 s.
+         *
+         * @param interval 50 ms to 10 min
+         * @return this builder
+         */
+        public Builder probeInterval(Duration interval) {
+            this.probeInterval = Checks.durationBetween("probeInterval", interval, Duration.ofMillis(50), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * How long a probe may take to come back before the connection is declared dead; also the socket read
+         * timeout of the listener connection's queries. Default 3 s.
+         *
+         * @param deadline 100 ms to 10 min
+         * @return this builder
+         */
+        public Builder probeDeadline(Duration deadline) {
+            this.probeDeadline = Checks.durationBetween("probeDeadline", deadline, Duration.ofMillis(100), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * TCP connect timeout (and socket timeout during login) of the listener connection when built from a JDBC
+         * URL; pgjdbc counts it in whole seconds (rounded up). Ignored for a {@link DataSource}. Default 5 s.
+         *
+         * @param timeout 1 s to 10 min
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Checks.durationBetween("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * Reconnect backoff: the n-th consecutive failed attempt waits a random time between 0 and
+         * {@code min(max, initial * 2^n)} (full jitter). Defaults 100 ms and 5 s. There is no attempt limit.
+         *
+         * @param initial 1 ms to 1 min
+         * @param max     at least {@code initial}, at most 10 min
+         * @return this builder
+         */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            Duration i = Checks.durationBetween("reconnectBackoff.initial", initial, Duration.ofMillis(1), Duration.ofMinutes(1));
+            Duration m = Checks.durationBetween("reconnectBackoff.max", max, i, Duration.ofMinutes(10));
+            this.initialBackoff = i;
+            this.maxBackoff = m;
+            return this;
+        }
+
+        /**
+         * How often to try again while LISTEN cannot work on the server (hot standby, transaction pooler).
+         * Default 30 s.
+         *
+         * @param interval 100 ms to 1 h
+         * @return this builder
+         */
+        public Builder unavailableRetryInterval(Duration interval) {
+            this.unavailableRetryInterval = Checks.durationBetween("unavailableRetryInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * How often {@code pg_notification_queue_usage()} is read. Default 10 s.
+         *
+         * @param interval 100 ms to 1 h
+         * @return this builder
+         */
+        public Builder queueCheckInterval(Duration interval) {
+            this.queueCheckInterval = Checks.durationBetween("queueCheckInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * The queue usage (fraction of PostgreSQL's notification queue) above which a warning is logged (at most
+         * once a minute). Default 0.5.
+         *
+         * @param threshold greater than 0, at most 1
+         * @return this builder
+         */
+        public Builder queueUsageWarnThreshold(double threshold) {
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("queueUsageWarnThreshold must be greater than 0 and at most 1, was " + threshold);
+            }
+            this.queueUsageWarnThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * The longest payload accepted; longer ones are rejected (resync). The shipped triggers never send more
+         * than 7900 bytes. Default 7900.
+         *
+         * @param chars 64 to 7999
+         * @return this builder
+         */
+        public Builder maxPayloadLength(int chars) {
+            this.maxPayloadLength = Checks.intBetween("maxPayloadLength", chars, 64, 7999);
+            return this;
+        }
+
+        /**
+         * Makes the listener thread (and the default fallback's polling thread). Default: a daemon thread named
+         * {@value PgNotifyChangeSource#THREAD_NAME} (and the fallback's own default, {@code sessionfeed-poller}).
+         *
+         * @param factory the factory; its threads should be daemon threads
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * The table mapping and scope the default polling fallback watches. Default {@link SessionTable#defaults()};
+         * use the feed's mapping. Ignored when {@link #fallback} or {@link #noFallback} is set.
+         *
+         * @param table the mapping
+         * @return this builder
+         */
+        public Builder table(SessionTable table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * The poll interval of the default fallback. Default 1 s.
+         *
+         * @param interval 50 ms to 1 h
+         * @return this builder
+         */
+        public Builder fallbackInterval(Duration interval) {
+            this.fallbackInterval = Checks.durationBetween("fallbackInterval", interval, Duration.ofMillis(50), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * The polling source resumed while LISTEN is not working and suspended while it is. It must be built with
+         * {@link PollingChangeSource.Builder#startSuspended(boolean) startSuspended(true)} and not be started; this
+         * source starts it and forwards its signals, but does not close it (you created it). Default: one built from
+         * the data source (or from the JDBC URL and credentials) with {@link #table} and {@link #fallbackInterval},
+         * which this source closes.
+         *
+         * @param polling the fallback
+         * @return this builder
+         * @throws IllegalArgumentException when it was not built to start suspended
+         */
+        public Builder fallback(PollingChangeSource polling) {
+            Objects.requireNonNull(polling, "fallback");
+            if (!polling.isSuspended()) {
+                throw new IllegalArgumentException("fallback must be built with startSuspended(true), was: " + polling);
+            }
+            this.fallback = polling;
+            this.noFallback = false;
+            return this;
+        }
+
+        /**
+         * No fallback: while LISTEN is not working the status is {@link FeedStatus#RECOVERING} and changes are only
+         * picked up by the resync after the reconnect (and the feed's periodic reconcile).
+         *
+         * @return this builder
+         */
+        public Builder noFallback() {
+            this.noFallback = true;
+            this.fallback = null;
+            return this;
+        }
+
+        /**
+         * Creates the source (not started).
+         *
+         * @return the source
+         */
+        public PgNotifyChangeSource build() {
+            ListenerSettings.ConnectionFactory connections;
+            String target;
+            if (dataSource != null) {
+                DataSource ds = dataSource;
+                connections = ds::getConnection;
+                target = ds.getClass().getSimpleName();
+            } else {
+                Properties props = new Properties();
+                if (user != null) {
+                    props.setProperty("user", user);
+                }
+                if (password != null) {
+                    props.setProperty("password", password);
+                }
+                props.setProperty("ApplicationName", applicationName);
+                props.setProperty("connectTimeout", Long.toString(ceilSeconds(connectTimeout)));
+                props.setProperty("socketTimeout", Long.toString(Math.max(ceilSeconds(connectTimeout), ceilSeconds(probeDeadline))));
+                props.setProperty("tcpKeepAlive", "true");
+                String url = jdbcUrl;
+                connections = () -> DriverManager.getConnection(url, props);
+                int q = url.indexOf('?');
+                target = q < 0 ? url : url.substring(0, q);
+            }
+            ThreadFactory tf = threadFactory != null ? threadFactory : r -> {
+                Thread t = new Thread(r, THREAD_NAME);
+                t.setDaemon(true);
+                return t;
+            };
+            Fallback fb = null;
+            boolean ownsFallback = false;
+            if (fallback != null) {
+                fb = new PollingFallback(fallback);
+            } else if (!noFallback) {
+                DataSource pollFrom = dataSource;
+                if (pollFrom == null) {
+                    PGSimpleDataSource ds = new PGSimpleDataSource();
+                    ds.setURL(jdbcUrl);
+                    if (user != null) {
+                        ds.setUser(user);
+                    }
+                    if (password != null) {
+                        ds.setPassword(password);
+                    }
+                    ds.setConnectTimeout((int) ceilSeconds(connectTimeout));
+                    ds.setApplicationName("sessionfeed-listener-fallback");
+                    pollFrom = ds;
+                }
+                PollingChangeSource.Builder polling = PollingChangeSource.builder(pollFrom).table(table).interval(fallbackInterval)
+                        .startSuspended(true).activeStatus(FeedStatus.DEGRADED);
+                if (threadFactory != null) {
+                    polling.threadFactory(threadFactory);
+                }
+                fb = new PollingFallback(polling.build());
+                ownsFallback = true;
+            }
+            ListenerSettings settings = new ListenerSettings(connections, target, channel, applicationName, pollTimeout, probeInterval,
+                    probeDeadline, initialBackoff, maxBackoff, unavailableRetryInterval, queueCheckInterval, queueUsageWarnThreshold,
+                    maxPayloadLength, tf, fb, ownsFallback);
+            return new PgNotifyChangeSource(new PgListener(settings), channel);
+        }
+
+        private static long ceilSeconds(Duration d) {
+            return (d.toMillis() + 999) / 1000;
+        }
+    }
+}

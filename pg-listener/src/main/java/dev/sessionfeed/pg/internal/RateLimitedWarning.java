@@ -1,0 +1,50 @@
+package dev.sessionfeed.pg.internal;
+
+import org.slf4j.Logger;
+
+/**
+ * Logs a warning at most once per interval, with the number of occurrences since the last one logged.
+ * Thread-safe.
+ */
+public final class RateLimitedWarning {
+
+    private final Logger log;
+    private final long intervalNanos;
+    private long lastLogged;
+    private boolean loggedOnce;
+    private long suppressed;
+
+    /**
+     * Creates a limiter.
+     *
+     * @param log           where to log
+     * @param intervalNanos the least time between two warnings
+     */
+    public RateLimitedWarning(Logger log, long intervalNanos) {
+        this.log = log;
+        this.intervalNanos = intervalNanos;
+    }
+
+    /**
+     * Records one occurrence and logs it unless a warning was logged within the interval.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @param message  the message; {@code {}} placeholders as in slf4j
+     * @param args     the arguments
+     * @return true when it was logged
+     */
+    public synchronized boolean warn(long nowNanos, String message, Object... args) {
+        if (loggedOnce && nowNanos - lastLogged < intervalNanos) {
+            suppressed++;
+            return false;
+        }
+        long count = suppressed + 1;
+        suppressed = 0;
+        loggedOnce = true;
+        lastLogged = nowNanos;
+        if (log.isWarnEnabled()) {
+            log.warn(message + " (" + count + (count == 1 ? " occurrence" : " occurrences") + " since the last warning)", args);
+        }
+        return true;
+    }
+}
