@@ -41,7 +41,10 @@ final class FeedWiring implements AutoCloseable {
         SessionChangeSource source;
         if (options.source().equals("notify")) {
             PgTriggerInstaller.defaults().install(db.dataSource()); // idempotent
-            source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password()).build();
+            // LISTEN on a dedicated connection; while it is down, a polling fallback keeps the feed right (degraded).
+            source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
+                    .fallbackInterval(options.pollInterval())
+                    .build();
         } else {
             source = PollingChangeSource.builder(db.dataSource()).interval(options.pollInterval()).build();
         }
