@@ -1,0 +1,499 @@
+package dev.sessionfeed.websocket.internal;
+
+import dev.sessionfeed.Replay;
+import dev.sessionfeed.SessionDelta;
+import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandHandler;
+import dev.sessionfeed.command.CommandResult;
+import dev.sessionfeed.command.SessionCommand;
+import dev.sessionfeed.protocol.ClientMessage;
+import dev.sessionfeed.protocol.ErrorCode;
+import dev.sessionfeed.protocol.ProtocolException;
+import dev.sessionfeed.protocol.ServerMessage;
+import dev.sessionfeed.websocket.AdminIdentity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes and dispatches its frames, and sends to it with at most one send in flight.
+ *
+ * <p>Outbound frames wait in a small queue behind the send in flight. State frames are conflated: a client that
+ * asked for full updates never has more than the latest full state waiting, and a delta client whose queue
+ * exceeds {@code maxQueuedFrames} (or that missed a delta) has its queued deltas replaced by a marker that
+ * becomes the latest full state when it is its turn. A send unfinished for longer than the grace period closes
+ * the connection with 1013. Thread-safe: the queue and flags are guarded by {@code this}; no I/O happens under
+ * the lock.
+ */
+public final class Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** A queued outbound frame; {@code text == null} marks "the latest full state". */
+    private static final class Out {
+        final String text;
+        final long seq;
+        final boolean state;
+
+        Out(String text, long seq, boolean state) {
+            this.text = text;
+            this.seq = seq;
+            this.state = state;
+        }
+
+        boolean isFullMarker() {
+            return text == null;
+        }
+    }
+
+    private final Hub hub;
+    private final Transport transport;
+    private final AdminIdentity identity;
+    private final TokenBucket commands;
+    private final long idleNanos;
+    private final long heartbeatNanos;
+    private final long graceNanos;
+    private final int maxQueued;
+    private volatile long lastInbound;
+
+    // Guarded by this.
+    private final ArrayDeque<Out> queue = new ArrayDeque<>();
+    private int queuedState;
+    private int queuedControl;
+    private boolean inFlight;
+    private long inFlightSince;
+    private long lastPing;
+    private boolean subscribed;
+    private boolean deltas;
+    private long lastQueuedSeq = -1;
+    private boolean closed;
+
+    Connection(Hub hub, Transport transport, AdminIdentity identity) {
+        this.hub = hub;
+        this.transport = transport;
+        this.identity = identity;
+        long now = System.nanoTime();
+        this.commands = new TokenBucket(hub.options.commandsPerSecond(), hub.options.commandBurst(), now);
+        this.idleNanos = hub.options.idleTimeout().toNanos();
+        this.heartbeatNanos = hub.options.heartbeatInterval().toNanos();
+        this.graceNanos = hub.options.slowClientGrace().toNanos();
+        this.maxQueued = hub.options.maxQueuedFrames();
+        this.lastInbound = now;
+        this.lastPing = now;
+    }
+
+    AdminIdentity identity() {
+        return identity;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    String id() {
+        return transport.id();
+    }
+
+    /** Sends {@code hello}; call once the inbound handlers are registered. */
+    public void start() {
+        Hub.AUDIT.info("event=connected actor={} connection={}", identity.name(), id());
+        control(hub.codec.encode(new ServerMessage.Hello(ServerMessage.PROTOCOL_VERSION, hub.feed.epoch(), now(),
+                hub.options.heartbeatInterval().toMillis(), Map.of(
+                        "maxFrameBytes", (long) hub.options.maxFrameBytes(),
+                        "commandBurst", (long) hub.options.commandBurst(),
+                        "commandsPerMinute", Math.round(hub.options.commandsPerSecond() * 60)))));
+    }
+
+    // ---------------------------------------------------------------------------------------------- inbound
+
+    /**
+     * Handles one inbound text frame. Never throws: every failure becomes an {@code error} frame.
+     *
+     * @param text the frame
+     */
+    public void onText(String text) {
+        lastInbound = System.nanoTime();
+        try {
+            // Containers enforce the limit too (closing with 1009); this covers any that only warn.
+            if (text.length() > hub.options.maxFrameBytes()
+                    || text.getBytes(StandardCharsets.UTF_8).length > hub.options.maxFrameBytes()) {
+                close(1009, "frame too large");
+                return;
+            }
+            ClientMessage m = hub.codec.decode(text);
+            if (m instanceof ClientMessage.Subscribe) {
+                subscribe((ClientMessage.Subscribe) m);
+            } else if (m instanceof ClientMessage.Command) {
+                command(((ClientMessage.Command) m).command());
+            } else if (m instanceof ClientMessage.Ping) {
+                control(hub.codec.encode(new ServerMessage.Pong(hub.feed.epoch(), now())));
+            } else if (m instanceof ClientMessage.Resync) {
+                resync();
+            }
+        } catch (ProtocolException e) {
+            error(e.code(), e.getMessage(), e.commandId());
+        } catch (RuntimeException | Error e) {
+            internal("handling a frame", e, null);
+        }
+    }
+
+    /** Records a pong (the answer to a server ping): the connection is alive. */
+    public void onPong() {
+        lastInbound = System.nanoTime();
+    }
+
+    /** The container closed the connection. */
+    public void onClosed() {
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+        }
+        hub.remove(this);
+        Hub.AUDIT.info("event=disconnected actor={} connection={}", identity.name(), id());
+    }
+
+    private void subscribe(ClientMessage.Subscribe s) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            dropState();
+            subscribed = true;
+            deltas = s.deltas();
+            Replay replay = s.resumes() && deltas ? hub.feed.replaySince(s.epoch(), s.lastSeq()) : null;
+            if (replay != null && !replay.isFull()) {
+                long seq = s.lastSeq();
+                for (SessionDelta d : replay.deltas()) {
+                    add(new Out(hub.codec.encode(new ServerMessage.Delta(d)), d.seq(), true));
+                    seq = d.seq();
+                }
+                lastQueuedSeq = seq;
+            } else {
+                Snapshot snap = replay != null ? replay.snapshot() : hub.feed.current();
+                FullFrames f = hub.full(snap);
+                add(new Out(f.sessionUpdate(), snap.seq(), true));
+                add(new Out(f.metricsUpdate(), snap.seq(), true));
+                lastQueuedSeq = snap.seq();
+            }
+            add(new Out(hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
+                    hub.feed.statusReason())), -1, false));
+        }
+        pump();
+    }
+
+    private void resync() {
+        synchronized (this) {
+            if (!subscribed) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "send 'subscribe' before 'resync'");
+            }
+            markFull();
+        }
+        pump();
+    }
+
+    private void command(SessionCommand cmd) {
+        Optional<CommandHandler> handler = hub.options.commandHandler();
+        if (handler.isEmpty() || !handler.get().actions().contains(cmd.action())) {
+            audit(cmd, "unknown_action");
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown action '" + cmd.action() + "'", cmd.id());
+        }
+        String permission = hub.options.permissionFor(cmd.action());
+        if (!identity.has(permission)) {
+            audit(cmd, "denied");
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "'" + cmd.action() + "' needs permission '" + permission + "'", cmd.id());
+        }
+        if (!commands.tryAcquire(System.nanoTime())) {
+            audit(cmd, "rate_limited");
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many commands; at most "
+                    + hub.options.commandBurst() + " at once and " + hub.options.commandsPerSecond() + " per second", cmd.id());
+        }
+        try {
+            hub.worker.execute(() -> runCommand(handler.get(), cmd));
+        } catch (RejectedExecutionException e) {
+            internal("queueing command " + cmd.id(), e, cmd.id());
+        }
+    }
+
+    private void runCommand(CommandHandler handler, SessionCommand cmd) {
+        CommandResult result;
+        try {
+            result = handler.handle(cmd, identity.name());
+        } catch (CommandException e) {
+            audit(cmd, e.code().wireName());
+            error(e.code(), e.getMessage(), cmd.id());
+            return;
+        } catch (RuntimeException | Error e) {
+            audit(cmd, "internal");
+            internal("command " + cmd.action() + " id=" + cmd.id(), e, cmd.id());
+            return;
+        }
+        audit(cmd, result.replayed() ? result.outcome() + "(replayed)" : result.outcome());
+        CommandResult r = result;
+        hub.feed.refresh(Set.of(cmd.sessionId())).whenComplete((seq, err) -> {
+            long ackSeq = seq != null ? seq : hub.feed.current().seq();
+            if (err != null) {
+                log.warn("refresh after command {} failed; acknowledging with the current seq {}", cmd.id(), ackSeq, err);
+            }
+            control(hub.codec.encode(new ServerMessage.Ack(hub.feed.epoch(), now(), cmd.id(), r, ackSeq)));
+        });
+    }
+
+    private void audit(SessionCommand cmd, String outcome) {
+        Hub.AUDIT.info("event=command actor={} action={} sessionId={} commandId={} result={} connection={}",
+                identity.name(), cmd.action(), cmd.sessionId(), cmd.id(), outcome, id());
+    }
+
+    private void error(ErrorCode code, String message, String commandId) {
+        String cid = correlationId();
+        log.debug("answering websocket connection {} with {} ({}), correlationId={}", id(), code.wireName(), message, cid);
+        control(hub.codec.encode(new ServerMessage.Error(hub.feed.epoch(), now(), commandId, code, message, cid)));
+    }
+
+    private void internal(String what, Throwable e, String commandId) {
+        String cid = correlationId();
+        log.error("{} failed on websocket connection {} (actor={}), correlationId={}", what, id(), identity.name(), cid, e);
+        try {
+            control(hub.codec.encode(new ServerMessage.Error(hub.feed.epoch(), now(), commandId, ErrorCode.INTERNAL,
+                    "internal error; quote correlation id " + cid, cid)));
+        } catch (RuntimeException second) {
+            log.error("could not even send the error frame to websocket connection {}", id(), second);
+        }
+    }
+
+    private static String correlationId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    // --------------------------------------------------------------------------------------------- outbound
+
+    void onDelta(SessionDelta delta, FullFrames.DeltaFrame frame, FullFrames full) {
+        synchronized (this) {
+            if (closed || !subscribed || delta.seq() <= lastQueuedSeq || !delta.epoch().equals(full.snapshot.epoch())) {
+                return;
+            }
+            if (delta.prevSeq() != lastQueuedSeq) {
+                markFull(); // missed something: the latest full state repairs it
+                lastQueuedSeq = delta.seq();
+            } else if (deltas) {
+                if (queuedState >= maxQueued) {
+                    markFull();
+                } else {
+                    add(new Out(frame.text(), delta.seq(), true));
+                }
+                lastQueuedSeq = delta.seq();
+            } else {
+                if (inFlight && queuedState > 0) {
+                    markFull(); // busy: keep only the latest full state
+                } else {
+                    if (delta.sessionsChanged()) {
+                        add(new Out(full.sessionUpdate(), delta.seq(), true));
+                    }
+                    if (delta.metricsChanged()) {
+                        add(new Out(full.metricsUpdate(), delta.seq(), true));
+                    }
+                }
+                lastQueuedSeq = delta.seq();
+            }
+        }
+        pump();
+    }
+
+    void onStatus(String text) {
+        boolean send;
+        synchronized (this) {
+            send = subscribed && !closed;
+        }
+        if (send) {
+            control(text);
+        }
+    }
+
+    private void control(String text) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queuedControl >= Math.max(16, maxQueued)) {
+                log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
+                closeLocked(1013, "too many unread replies");
+                return;
+            }
+            add(new Out(text, -1, false));
+        }
+        pump();
+    }
+
+    private void add(Out o) {
+        queue.add(o);
+        if (o.state) {
+            queuedState++;
+        } else {
+            queuedControl++;
+        }
+    }
+
+    private void dropState() {
+        for (Iterator<Out> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next().state) {
+                it.remove();
+            }
+        }
+        queuedState = 0;
+    }
+
+    private void markFull() {
+        dropState();
+        add(new Out(null, -1, true));
+    }
+
+    /** Takes the next frame to send, turning a full-state marker into the latest full state. */
+    private String pollLocked() {
+        Out o = queue.poll();
+        if (o == null) {
+            return null;
+        }
+        if (o.state) {
+            queuedState--;
+        } else {
+            queuedControl--;
+        }
+        if (!o.isFullMarker()) {
+            return o.text;
+        }
+        Snapshot snap = hub.feed.current();
+        FullFrames f = hub.full(snap);
+        for (Iterator<Out> it = queue.iterator(); it.hasNext(); ) {
+            Out q = it.next();
+            if (q.state && q.seq <= snap.seq()) {
+                it.remove();
+                queuedState--;
+            }
+        }
+        lastQueuedSeq = Math.max(lastQueuedSeq, snap.seq());
+        queue.addFirst(new Out(f.metricsUpdate(), snap.seq(), true));
+        queuedState++;
+        return f.sessionUpdate();
+    }
+
+    private void pump() {
+        String next;
+        synchronized (this) {
+            if (inFlight || closed) {
+                return;
+            }
+            next = pollLocked();
+            if (next == null) {
+                return;
+            }
+            inFlight = true;
+            inFlightSince = System.nanoTime();
+        }
+        transport.sendText(next, this::sent);
+    }
+
+    private void sent(Throwable error) {
+        synchronized (this) {
+            inFlight = false;
+        }
+        if (error != null) {
+            log.debug("send to websocket connection {} failed: {}", id(), error.toString());
+            close(1011, "send failed");
+            return;
+        }
+        pump();
+    }
+
+    /**
+     * Housekeeping: slow-client and idle checks, heartbeat pings.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    void tick(long now) {
+        boolean ping = false;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (log.isTraceEnabled()) {
+                log.trace("tick {}: inFlight={} for {} ms, queued state={} control={}", id(), inFlight,
+                        inFlight ? (now - inFlightSince) / 1_000_000 : 0, queuedState, queuedControl);
+            }
+            if (inFlight && now - inFlightSince > graceNanos) {
+                log.info("websocket connection {} (actor={}) has not accepted data for {} ms; closing it as too slow",
+                        id(), identity.name(), (now - inFlightSince) / 1_000_000);
+                closeLocked(1013, "client too slow");
+                return;
+            }
+            if (now - lastInbound > idleNanos) {
+                log.info("websocket connection {} (actor={}) idle for {} ms; closing it", id(), identity.name(),
+                        (now - lastInbound) / 1_000_000);
+                closeLocked(1001, "idle timeout");
+                return;
+            }
+            if (!inFlight && now - lastPing >= heartbeatNanos) {
+                inFlight = true; // a ping is a send too: never concurrent with a text send
+                inFlightSince = now;
+                lastPing = now;
+                ping = true;
+            }
+        }
+        if (ping) {
+            try {
+                hub.worker.execute(this::ping);
+            } catch (RejectedExecutionException e) {
+                synchronized (this) {
+                    inFlight = false;
+                }
+            }
+        }
+    }
+
+    private void ping() {
+        Throwable failure = null;
+        try {
+            transport.sendPing();
+        } catch (Exception | Error e) {
+            failure = e;
+        }
+        sent(failure);
+    }
+
+    /**
+     * Closes the connection (asynchronously; the close frame may take time to write).
+     *
+     * @param code   the close code
+     * @param reason the reason
+     */
+    public void close(int code, String reason) {
+        synchronized (this) {
+            closeLocked(code, reason);
+        }
+    }
+
+    private void closeLocked(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.clear();
+        queuedState = 0;
+        queuedControl = 0;
+        try {
+            hub.worker.execute(() -> transport.close(code, reason));
+        } catch (RejectedExecutionException e) {
+            transport.close(code, reason);
+        }
+    }
+
+    private java.time.Instant now() {
+        return hub.options.clock().instant();
+    }
+}

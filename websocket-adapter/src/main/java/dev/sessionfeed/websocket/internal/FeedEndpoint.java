@@ -1,0 +1,68 @@
+package dev.sessionfeed.websocket.internal;
+
+import dev.sessionfeed.websocket.AdminIdentity;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The programmatic endpoint: one instance per connection (made by {@link FeedConfigurator}). Closes
+ * unauthenticated connections with 1008 before sending anything; otherwise hands the session to a
+ * {@link Connection}.
+ */
+public final class FeedEndpoint extends Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(FeedEndpoint.class);
+
+    private final Hub hub;
+    private volatile Connection connection;
+
+    FeedEndpoint(Hub hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        Object auth = session.getUserProperties().get(FeedConfigurator.IDENTITY);
+        if (auth == null) {
+            auth = config.getUserProperties().get(FeedConfigurator.IDENTITY);
+        }
+        if (!(auth instanceof AdminIdentity)) {
+            Hub.AUDIT.info("event=rejected reason=unauthenticated connection={}", session.getId());
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized"));
+            } catch (IOException e) {
+                log.debug("closing unauthenticated websocket session {} failed: {}", session.getId(), e.toString());
+            }
+            return;
+        }
+        session.setMaxTextMessageBufferSize(hub.options.maxFrameBytes());
+        // The adapter closes idle connections itself; the container's own timer is only a backstop.
+        session.setMaxIdleTimeout(hub.options.idleTimeout().plus(hub.options.heartbeatInterval()).toMillis());
+        Connection c = hub.open(new JakartaTransport(session), (AdminIdentity) auth);
+        connection = c;
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
+        c.start();
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        log.debug("websocket session {} closed: {}", session.getId(), closeReason);
+        Connection c = connection;
+        if (c != null) {
+            c.onClosed();
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        log.debug("websocket session {} error: {}", session.getId(), error.toString());
+    }
+}

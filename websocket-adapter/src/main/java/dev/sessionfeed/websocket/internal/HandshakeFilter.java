@@ -1,0 +1,74 @@
+package dev.sessionfeed.websocket.internal;
+
+import dev.sessionfeed.websocket.HandshakeInfo;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Refuses unauthenticated or foreign-Origin WebSocket upgrade requests with HTTP 401/403 before the upgrade,
+ * on servlet containers. Other requests pass through untouched.
+ */
+public final class HandshakeFilter implements Filter {
+
+    private final Hub hub;
+    private final FeedConfigurator configurator;
+
+    /**
+     * Creates the filter.
+     *
+     * @param hub          the endpoint's hub
+     * @param configurator its configurator (for the Origin rule)
+     */
+    public HandshakeFilter(Hub hub, FeedConfigurator configurator) {
+        this.hub = hub;
+        this.configurator = configurator;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest && response instanceof HttpServletResponse
+                && "websocket".equalsIgnoreCase(((HttpServletRequest) request).getHeader("Upgrade"))) {
+            HttpServletRequest req = (HttpServletRequest) request;
+            HttpServletResponse res = (HttpServletResponse) response;
+            if (!configurator.checkOrigin(req.getHeader("Origin"))) {
+                res.sendError(HttpServletResponse.SC_FORBIDDEN);
+                return;
+            }
+            if (FeedConfigurator.authenticate(hub, info(req)).isEmpty()) {
+                Hub.AUDIT.info("event=rejected reason=unauthenticated stage=before_upgrade");
+                res.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static HandshakeInfo info(HttpServletRequest req) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(req.getHeaderNames())) {
+            headers.put(name, new ArrayList<>(Collections.list(req.getHeaders(name))));
+        }
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        req.getParameterMap().forEach((k, v) -> query.put(k, List.of(v)));
+        URI uri = null;
+        try {
+            uri = URI.create(req.getRequestURL() + (req.getQueryString() == null ? "" : "?" + req.getQueryString()));
+        } catch (IllegalArgumentException e) {
+            // A malformed URL only costs the authenticator the URI.
+        }
+        return new HandshakeInfo(req.getUserPrincipal(), headers, query, uri);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sessionfeed.websocket.internal;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/** The sending side of one WebSocket connection, as {@link Connection} needs it (a seam for unit tests). */
+public interface Transport {
+
+    /**
+     * Starts sending a text frame; never called again before {@code done} ran.
+     *
+     * @param text the frame
+     * @param done called once with null on success or the failure; may run on any thread, even inline
+     */
+    void sendText(String text, Consumer<Throwable> done);
+
+    /**
+     * Sends a WebSocket ping; only called while no text send is in flight.
+     *
+     * @throws IOException if the ping cannot be written
+     */
+    void sendPing() throws IOException;
+
+    /**
+     * Closes the connection; may block while the close frame is written.
+     *
+     * @param code   the close code
+     * @param reason the close reason (short, client-visible)
+     */
+    void close(int code, String reason);
+
+    /**
+     * An id for logs.
+     *
+     * @return the container's session id
+     */
+    String id();
+}

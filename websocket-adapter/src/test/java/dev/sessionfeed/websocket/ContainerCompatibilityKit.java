@@ -1,0 +1,586 @@
+package dev.sessionfeed.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.SessionDelta;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The behaviour every supported Jakarta WebSocket container must show, run against a real embedded server by
+ * each subclass (Tomcat, Jetty, Tyrus, Undertow) with the JDK's WebSocket client.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ContainerCompatibilityKit {
+
+    static final String ORIGIN = "http://admin.test";
+
+    /** One endpoint mounted at a path; {@code filter} asks for the handshake filter in front of it. */
+    record Mount(String path, SessionFeedEndpoint endpoint, boolean filter) {
+    }
+
+    /** A running server. */
+    interface RunningServer extends AutoCloseable {
+        int port();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** Starts the container with the given endpoints. */
+    protected abstract RunningServer start(List<Mount> mounts) throws Exception;
+
+    /** Whether the container runs servlet filters in front of the WebSocket upgrade. */
+    protected abstract boolean servletFilters();
+
+    protected TestFeed feed;
+    protected TestFeed slowFeed;
+    protected TestCommands commands;
+    protected SessionFeedEndpoint main;
+    protected SessionFeedEndpoint fast;
+    protected SessionFeedEndpoint slow;
+    private final List<SessionFeedEndpoint> endpoints = new ArrayList<>();
+    private final List<WsClient> clients = new ArrayList<>();
+    private RunningServer server;
+    private final AtomicInteger ids = new AtomicInteger();
+
+    static Optional<AdminIdentity> authenticate(HandshakeInfo h) {
+        Optional<String> token = h.bearerToken().or(() -> h.queryParameter("token")).or(() -> h.cookie("sf_token"));
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        String t = token.get();
+        if (t.equals("admin")) {
+            return Optional.of(new AdminIdentity("alice", Set.of(AdminIdentity.END_SESSIONS, AdminIdentity.ARCHIVE_SESSIONS)));
+        }
+        if (t.equals("viewer")) {
+            return Optional.of(AdminIdentity.readOnly("victor"));
+        }
+        if (t.startsWith("user-")) {
+            return Optional.of(new AdminIdentity(t.substring(5), Set.of(AdminIdentity.END_SESSIONS)));
+        }
+        return Optional.empty();
+    }
+
+    private SessionFeedEndpoint endpoint(TestFeed f, java.util.function.UnaryOperator<WebSocketOptions.Builder> custom) {
+        WebSocketOptions.Builder b = WebSocketOptions.builder(ContainerCompatibilityKit::authenticate)
+                .allowedOrigins(ORIGIN)
+                .commandHandler(commands)
+                .commandRate(1000, 1000);
+        SessionFeedEndpoint e = SessionFeedEndpoint.create(f, custom.apply(b).build());
+        endpoints.add(e);
+        return e;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        feed = new TestFeed("ep" + UUID.randomUUID().toString().substring(0, 8), 16);
+        slowFeed = new TestFeed("slow" + UUID.randomUUID().toString().substring(0, 8), 16);
+        commands = new TestCommands(feed);
+        feed.upsert(TestFeed.session("seed", "waiting", "first"));
+        main = endpoint(feed, b -> b);
+        fast = endpoint(feed, b -> b.heartbeatInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(700)));
+        slow = endpoint(slowFeed, b -> b.slowClientGrace(Duration.ofMillis(500)).maxQueuedFrames(4));
+        List<Mount> mounts = new ArrayList<>(List.of(
+                new Mount("/ws/admin/chat", main, false),
+                new Mount("/ws/fast", fast, false),
+                new Mount("/ws/slow", slow, false),
+                new Mount("/ws/rate", endpoint(feed, b -> b.commandRate(0.01, 2)), false),
+                new Mount("/ws/big", endpoint(feed, b -> b.maxFrameBytes(1024 * 1024)), false),
+                new Mount("/ws/no-origin", endpoint(feed, b -> b.allowMissingOrigin(true)), false)));
+        if (servletFilters()) {
+            mounts.add(new Mount("/ws/filtered", endpoint(feed, b -> b), true));
+        }
+        server = start(mounts);
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(WsClient::close);
+        clients.clear();
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        endpoints.forEach(SessionFeedEndpoint::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("ws://127.0.0.1:" + server.port() + path);
+    }
+
+    WsClient connect(String path, Map<String, String> headers) {
+        WsClient c = WsClient.connect(uri(path), headers);
+        synchronized (clients) {
+            clients.add(c);
+        }
+        return c;
+    }
+
+    WsClient connect(String path, String token) {
+        return connect(path, Map.of("Origin", ORIGIN, "Authorization", "Bearer " + token));
+    }
+
+    WsClient admin() {
+        return connect("/ws/admin/chat", "admin");
+    }
+
+    String nextId() {
+        return "c-" + ids.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    static boolean isType(JsonNode m, String type) {
+        return type.equals(m.path("type").asText());
+    }
+
+    static boolean containsSession(JsonNode sessionUpdate, String id, String status) {
+        for (JsonNode s : sessionUpdate.path("data").path("sessions")) {
+            if (s.path("id").asText().equals(id) && s.path("status").asText().equals(status)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------ subscribing
+
+    @Test
+    void sendsHelloThenFullStateAndStatusOnSubscribe() {
+        WsClient c = admin();
+        JsonNode hello = c.awaitType("hello");
+        assertThat(c.messages.get(0)).isSameAs(hello);
+        assertThat(hello.path("protocol").asInt()).isEqualTo(1);
+        assertThat(hello.path("epoch").asText()).isEqualTo(feed.epoch());
+        assertThat(hello.path("limits").path("maxFrameBytes").asInt()).isEqualTo(64 * 1024);
+        c.subscribe(false);
+        JsonNode update = c.awaitType("session_update");
+        assertThat(containsSession(update, "seed", "waiting")).isTrue();
+        assertThat(update.path("seq").asLong()).isEqualTo(feed.current().seq());
+        assertThat(c.awaitType("metrics_update").path("data").path("metrics").has("total")).isTrue();
+        assertThat(c.awaitType("status").path("source").asText()).isEqualTo("live");
+    }
+
+    @Test
+    void deliversLiveChangesAsDeltasOrFullUpdates() {
+        WsClient deltas = admin();
+        WsClient full = admin();
+        deltas.subscribe(true);
+        full.subscribe(false);
+        deltas.awaitType("status");
+        full.awaitType("status");
+        int d0 = deltas.messages.size();
+        int f0 = full.messages.size();
+        String id = "live-" + nextId();
+        SessionDelta d = feed.upsert(TestFeed.session(id, "waiting", "new one"));
+
+        JsonNode delta = deltas.awaitType(d0, "session_delta");
+        assertThat(delta.path("seq").asLong()).isEqualTo(d.seq());
+        assertThat(delta.path("prevSeq").asLong()).isEqualTo(d.seq() - 1);
+        assertThat(delta.path("data").path("upserted").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(full.await(f0, m -> isType(m, "session_update") && containsSession(m, id, "waiting"), "full update"))
+                .isNotNull();
+        assertThat(full.messages.subList(f0, full.messages.size())).noneMatch(m -> isType(m, "session_delta"));
+    }
+
+    @Test
+    void resumesWithOnlyTheMissedDeltasInOrder() {
+        WsClient first = admin();
+        first.subscribe(true);
+        long lastSeq = first.awaitType("session_update").path("seq").asLong();
+        first.abort();
+        SessionDelta a = feed.upsert(TestFeed.session("resume-a-" + nextId(), "waiting", "a"));
+        SessionDelta b = feed.upsert(TestFeed.session("resume-b-" + nextId(), "active", "b"));
+        assertThat(a.seq()).isEqualTo(lastSeq + 1);
+
+        WsClient again = admin();
+        again.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
+                "epoch", feed.epoch(), "lastSeq", lastSeq));
+        again.awaitType("status");
+        List<Long> seqs = new ArrayList<>();
+        for (JsonNode m : again.messages) {
+            assertThat(m.path("type").asText()).isNotEqualTo("session_update");
+            if (isType(m, "session_delta")) {
+                seqs.add(m.path("seq").asLong());
+            }
+        }
+        assertThat(seqs).containsExactly(a.seq(), b.seq());
+    }
+
+    @Test
+    void sendsFullStateWhenResumeIsTooOldOrFromAnotherEpoch() {
+        WsClient first = admin();
+        first.subscribe(true);
+        long lastSeq = first.awaitType("session_update").path("seq").asLong();
+        for (int i = 0; i < 20; i++) { // more than the replay window of 16
+            feed.upsert(TestFeed.session("old-" + i + "-" + nextId(), "waiting", "x"));
+        }
+        WsClient tooOld = admin();
+        tooOld.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
+                "epoch", feed.epoch(), "lastSeq", lastSeq));
+        assertThat(tooOld.awaitType("session_update").path("seq").asLong()).isEqualTo(feed.current().seq());
+
+        WsClient otherEpoch = admin();
+        otherEpoch.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
+                "epoch", "somethingelse", "lastSeq", 1));
+        assertThat(otherEpoch.awaitType("session_update").path("seq").asLong()).isEqualTo(feed.current().seq());
+    }
+
+    @Test
+    void resyncSendsTheFullStateAgain() {
+        WsClient c = admin();
+        c.subscribe(true);
+        c.awaitType("status");
+        int from = c.messages.size();
+        c.send(Map.of("type", "resync"));
+        assertThat(c.awaitType(from, "session_update").path("seq").asLong()).isEqualTo(feed.current().seq());
+        c.awaitType(from, "metrics_update");
+    }
+
+    @Test
+    void publishesStatusChanges() {
+        WsClient c = admin();
+        c.subscribe(true);
+        c.awaitType("status");
+        int from = c.messages.size();
+        try {
+            feed.status(FeedStatus.DEGRADED, "listener down; polling");
+            JsonNode st = c.awaitType(from, "status");
+            assertThat(st.path("source").asText()).isEqualTo("degraded");
+            assertThat(st.path("reason").asText()).isEqualTo("listener down; polling");
+        } finally {
+            feed.status(FeedStatus.LIVE, "test feed");
+        }
+    }
+
+    @Test
+    void answersApplicationPingWithPong() {
+        WsClient c = admin();
+        c.awaitType("hello");
+        c.send(Map.of("type", "ping"));
+        assertThat(c.awaitType("pong").path("epoch").asText()).isEqualTo(feed.epoch());
+    }
+
+    // ------------------------------------------------------------------------------------------------ commands
+
+    @Test
+    void acknowledgesCommandAndEveryAdminSeesTheChange() {
+        String sid = "cmd-" + nextId();
+        feed.upsert(TestFeed.session(sid, "active", "to end"));
+        WsClient watcher = connect("/ws/admin/chat", "viewer");
+        watcher.subscribe(false);
+        watcher.awaitType("status");
+        WsClient actor = admin();
+        String id = nextId();
+        actor.send(Map.of("type", "command", "id", id, "action", "end_session", "sessionId", sid));
+        JsonNode ack = actor.awaitType("ack");
+        assertThat(ack.path("id").asText()).isEqualTo(id);
+        assertThat(ack.path("result").path("outcome").asText()).isEqualTo("ended");
+        assertThat(ack.path("result").path("replayed").asBoolean()).isFalse();
+        assertThat(ack.path("seq").asLong()).isGreaterThanOrEqualTo(1);
+        watcher.await(m -> isType(m, "session_update") && containsSession(m, sid, "ended"), "the ended session");
+    }
+
+    @Test
+    void repeatedCommandIdIsAppliedOnce() {
+        String sid = "idem-" + nextId();
+        feed.upsert(TestFeed.session(sid, "active", "x"));
+        WsClient c = admin();
+        String id = nextId();
+        int before = commands.applied.get();
+        c.send(Map.of("type", "command", "id", id, "action", "archive_session", "sessionId", sid));
+        JsonNode first = c.awaitType("ack");
+        int from = c.messages.size();
+        c.send(Map.of("type", "command", "id", id, "action", "archive_session", "sessionId", sid));
+        JsonNode second = c.awaitType(from, "ack");
+        assertThat(first.path("result").path("replayed").asBoolean()).isFalse();
+        assertThat(second.path("result").path("replayed").asBoolean()).isTrue();
+        assertThat(second.path("result").path("outcome").asText()).isEqualTo("archived");
+        assertThat(commands.applied.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void answersCommandFailuresWithStableCodes() {
+        WsClient viewer = connect("/ws/admin/chat", "viewer");
+        viewer.send(Map.of("type", "command", "id", "v-1", "action", "end_session", "sessionId", "seed"));
+        JsonNode forbidden = viewer.awaitType("error");
+        assertThat(forbidden.path("code").asText()).isEqualTo("forbidden");
+        assertThat(forbidden.path("id").asText()).isEqualTo("v-1");
+        assertThat(feed.get("seed").status()).isEqualTo("waiting");
+
+        WsClient c = admin();
+        c.send(Map.of("type", "command", "id", "nf-1", "action", "end_session", "sessionId", "no-such-session"));
+        assertThat(c.await(m -> isType(m, "error") && m.path("id").asText().equals("nf-1"), "not_found")
+                .path("code").asText()).isEqualTo("not_found");
+        c.send(Map.of("type", "command", "id", "x-1", "action", "fly_away", "sessionId", "seed"));
+        assertThat(c.await(m -> isType(m, "error") && m.path("id").asText().equals("x-1"), "unknown action")
+                .path("code").asText()).isEqualTo("bad_request");
+        c.send(Map.of("type", "command", "id", "boom-1", "action", "end_session", "sessionId", "boom"));
+        JsonNode internal = c.await(m -> isType(m, "error") && m.path("id").asText().equals("boom-1"), "internal");
+        assertThat(internal.path("code").asText()).isEqualTo("internal");
+        assertThat(internal.path("correlationId").asText()).isNotBlank();
+        assertThat(internal.path("message").asText()).contains(internal.path("correlationId").asText())
+                .doesNotContain("hunter2").doesNotContain("db.internal");
+    }
+
+    @Test
+    void rateLimitsCommandsPerConnection() {
+        WsClient c = connect("/ws/rate", "admin");
+        for (int i = 0; i < 3; i++) {
+            c.send(Map.of("type", "command", "id", "r-" + i, "action", "end_session", "sessionId", "no-such"));
+        }
+        JsonNode limited = c.await(m -> isType(m, "error") && m.path("code").asText().equals("rate_limited"), "rate_limited");
+        assertThat(limited.path("id").asText()).isEqualTo("r-2");
+        c.await(m -> isType(m, "error") && m.path("id").asText().equals("r-1"), "second answered");
+        assertThat(c.messages).filteredOn(m -> m.path("code").asText().equals("rate_limited")).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------------------------------------ security
+
+    @Test
+    void closesUnauthenticatedConnectionWith1008BeforeAnyDataFrame() {
+        WsClient c = connect("/ws/admin/chat", Map.of("Origin", ORIGIN));
+        assertThat(c.awaitClose()).isEqualTo(1008);
+        assertThat(c.messages).isEmpty();
+        WsClient bad = connect("/ws/admin/chat", Map.of("Origin", ORIGIN, "Authorization", "Bearer wrong"));
+        assertThat(bad.awaitClose()).isEqualTo(1008);
+        assertThat(bad.messages).isEmpty();
+    }
+
+    @Test
+    void authenticatesByQueryParameterAndCookie() {
+        WsClient byQuery = WsClient.connect(URI.create(uri("/ws/admin/chat") + "?token="
+                + URLEncoder.encode("viewer", StandardCharsets.UTF_8)), Map.of("Origin", ORIGIN));
+        clients.add(byQuery);
+        byQuery.awaitType("hello");
+        WsClient byCookie = connect("/ws/admin/chat", Map.of("Origin", ORIGIN, "Cookie", "a=b; sf_token=admin"));
+        byCookie.awaitType("hello");
+    }
+
+    @Test
+    void refusesUnauthenticatedHandshakeBeforeUpgradeWhenFilterIsInstalled() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(servletFilters(), "container runs no servlet filters");
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/filtered", Map.of("Origin", ORIGIN))).isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/filtered", Map.of("Origin", "http://evil.test",
+                "Authorization", "Bearer admin"))).isEqualTo(403);
+        connect("/ws/filtered", "admin").awaitType("hello");
+    }
+
+    /** The HTTP status the container answers a handshake with when {@code checkOrigin} returns false. */
+    protected int originRejectionStatus() {
+        return 403;
+    }
+
+    @Test
+    void refusesForeignOrMissingOriginBeforeUpgrade() {
+        int refused = originRejectionStatus();
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/admin/chat",
+                Map.of("Origin", "http://evil.test", "Authorization", "Bearer admin"))).isEqualTo(refused);
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/admin/chat",
+                Map.of("Origin", "http://admin.test.evil.test", "Authorization", "Bearer admin"))).isEqualTo(refused);
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/admin/chat", Map.of("Authorization", "Bearer admin")))
+                .isEqualTo(refused);
+        assertThat(WsClient.handshakeStatus(server.port(), "/ws/admin/chat",
+                Map.of("Origin", ORIGIN, "Authorization", "Bearer admin"))).isEqualTo(101);
+    }
+
+    @Test
+    void doesNotNegotiatePermessageDeflateByDefault() {
+        List<String> response = WsClient.handshakeResponse(server.port(), "/ws/admin/chat", Map.of("Origin", ORIGIN,
+                "Authorization", "Bearer admin", "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
+        assertThat(response.get(0)).contains(" 101 ");
+        assertThat(response).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions"));
+    }
+
+    @Test
+    void acceptsMissingOriginOnlyWhenConfiguredAndStillAuthenticates() {
+        connect("/ws/no-origin", Map.of("Authorization", "Bearer admin")).awaitType("hello");
+        WsClient anonymous = connect("/ws/no-origin", Map.of());
+        assertThat(anonymous.awaitClose()).isEqualTo(1008);
+        assertThat(anonymous.messages).isEmpty();
+    }
+
+    @Test
+    void revokedAdminIsClosedWith1008AndOthersStay() {
+        WsClient revoked = connect("/ws/admin/chat", "user-mallory");
+        WsClient other = admin();
+        revoked.subscribe(false);
+        revoked.awaitType("status");
+        other.awaitType("hello");
+        assertThat(main.revoke("mallory")).isEqualTo(1);
+        Awaitility.await("revoked connection closed").atMost(Duration.ofSeconds(2))
+                .until(() -> revoked.closeCode.isDone());
+        assertThat(revoked.awaitClose()).isEqualTo(1008);
+        other.send(Map.of("type", "ping"));
+        other.awaitType("pong");
+    }
+
+    @Test
+    void concurrentHandshakesKeepTheirOwnIdentities() {
+        int n = 12;
+        List<java.util.concurrent.CompletableFuture<WsClient>> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String token = "user-conc" + i;
+            pending.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> connect("/ws/admin/chat", token)));
+        }
+        List<WsClient> cs = new ArrayList<>();
+        pending.forEach(f -> cs.add(f.join()));
+        cs.forEach(c -> c.awaitType("hello"));
+        for (int i = 0; i < n; i++) {
+            assertThat(main.revoke("conc" + i)).as("connections of conc%d", i).isEqualTo(1);
+            WsClient c = cs.get(i);
+            assertThat(c.awaitClose()).as("client that authenticated as conc%d", i).isEqualTo(1008);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- hostile input
+
+    @Test
+    void closesOversizeFrameWith1009() {
+        WsClient c = admin();
+        c.awaitType("hello");
+        try {
+            c.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
+        } catch (AssertionError e) {
+            // Some containers close before the client has finished sending the frame.
+        }
+        assertThat(c.awaitClose()).isEqualTo(1009);
+    }
+
+    static List<String> hostileCorpus() {
+        return List.of(
+                "not json",
+                "{\"type\":\"ping\"",
+                "{\"type\":\"ping\"} trailing",
+                "{\"type\":\"ping\"}{\"type\":\"ping\"}",
+                "[".repeat(10_000) + "]".repeat(10_000),
+                "{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"epoch\":\"e\",\"lastSeq\":" + "1".repeat(1000) + "}",
+                "{\"type\":\"ping\",\"type\":\"ping\"}",
+                "{\"@class\":\"java.net.URL\",\"type\":\"ping\"}",
+                "{\"type\":\"command\",\"@class\":\"x\",\"id\":[],\"action\":\"end_session\",\"sessionId\":\"seed\"}",
+                "{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"deltas\":\"true\"}",
+                "{\"type\":\"command\",\"id\":\"w-1\",\"action\":\"end_session\",\"sessionId\":42}",
+                "{\"type\":\"launch_missiles\"}",
+                "{\"type\":null}",
+                "\"just a string\"",
+                "",
+                "{\"type\":\"resync\",\"extra\":1}");
+    }
+
+    @Test
+    void answersHostileFramesWithBadRequestAndStaysUsable() {
+        WsClient c = admin();
+        c.awaitType("hello");
+        for (String frame : hostileCorpus()) {
+            int from = c.messages.size();
+            c.send(frame);
+            JsonNode err = c.awaitType(from, "error");
+            assertThat(err.path("code").asText()).as("answer to %s", frame.length() > 60 ? frame.substring(0, 60) : frame)
+                    .isEqualTo("bad_request");
+            assertThat(err.path("correlationId").asText()).isNotBlank();
+        }
+        int from = c.messages.size();
+        c.send(Map.of("type", "ping"));
+        c.awaitType(from, "pong");
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void rejectsOneMegabyteStringByParserLimitWhenFrameLimitAllowsIt() {
+        WsClient c = connect("/ws/big", "admin");
+        c.awaitType("hello");
+        c.send("{\"type\":\"ping\",\"pad\":\"" + "y".repeat(1_000_000) + "\"}");
+        JsonNode err = c.awaitType("error");
+        assertThat(err.path("code").asText()).isEqualTo("bad_request");
+        assertThat(err.path("message").asText()).contains("String value length");
+        c.send(Map.of("type", "ping"));
+        c.awaitType("pong");
+    }
+
+    // ----------------------------------------------------------------------------------- liveness and slowness
+
+    @Test
+    void pingsOnHeartbeatAndKeepsAnsweringClientOpen() {
+        WsClient c = connect("/ws/fast", "admin");
+        c.awaitType("hello");
+        // 12 heartbeats of 100 ms outlast the 700 ms idle timeout: the client's pongs keep it open.
+        Awaitility.await("heartbeat pings").atMost(Duration.ofSeconds(15)).until(() -> c.pings.get() >= 12);
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void closesSilentClientAfterIdleTimeout() {
+        Awaitility.await("no leftover connections").atMost(Duration.ofSeconds(10)).until(() -> fast.connectionCount() == 0);
+        WsClient c = connect("/ws/fast", "admin");
+        c.awaitType("hello");
+        c.stopReading(); // no reads: no pongs
+        Awaitility.await("idle connection closed by the server").atMost(Duration.ofSeconds(10))
+                .until(() -> fast.connectionCount() == 0);
+        c.resumeReading();
+        // 1001, or 1006 where the container gave up on the close handshake with a client that did not read.
+        assertThat(c.awaitClose()).isIn(1001, 1006);
+    }
+
+    @Test
+    void closesSlowClientAfterGracePeriodWhileOthersKeepReceiving() {
+        Awaitility.await("no leftover connections").atMost(Duration.ofSeconds(10)).until(() -> slow.connectionCount() == 0);
+        String big = "z".repeat(10_000);
+        for (int i = 0; i < 100; i++) {
+            slowFeed.upsert(TestFeed.session("big-" + i, "waiting", big));
+        }
+        WsClient stalled = connect("/ws/slow", "admin");
+        WsClient healthy = connect("/ws/slow", "admin");
+        stalled.subscribe(false);
+        healthy.subscribe(false);
+        stalled.awaitType("status");
+        healthy.awaitType("status");
+        stalled.stopReading();
+        // Keep changing the state (1 MB per full update) until the stalled client's socket is full and its
+        // send has been pending longer than the grace period.
+        AtomicInteger n = new AtomicInteger();
+        Awaitility.await("stalled client closed while updates flow").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    int i = n.incrementAndGet();
+                    slowFeed.upsert(TestFeed.session("big-" + (i % 100), i % 2 == 0 ? "active" : "waiting", big + i));
+                    return slow.connectionCount() == 1;
+                });
+        long lastSeq = slowFeed.upsert(TestFeed.session("big-0", "ended", big)).seq();
+        healthy.await(m -> isType(m, "session_update") && m.path("seq").asLong() == lastSeq, "the healthy client's latest state");
+        assertThat(healthy.isOpen()).isTrue();
+        stalled.resumeReading();
+        assertThat(stalled.awaitClose()).isIn(1013, 1006);
+        // It can resume: a fresh subscribe gets the latest state.
+        WsClient back = connect("/ws/slow", "admin");
+        back.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
+                "epoch", slowFeed.epoch(), "lastSeq", 0));
+        assertThat(back.awaitType("session_update").path("seq").asLong()).isEqualTo(lastSeq);
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

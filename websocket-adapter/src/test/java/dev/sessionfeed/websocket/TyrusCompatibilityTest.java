@@ -1,0 +1,50 @@
+package dev.sessionfeed.websocket;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.ServerContainerFactory;
+
+/**
+ * The compatibility kit on Tyrus 2 with its Grizzly container (what GlassFish/Payara run), endpoints added
+ * programmatically. Tyrus/Grizzly has no servlet filters, so unauthenticated handshakes are upgraded and then
+ * closed with 1008 before any data frame (the documented fallback).
+ */
+class TyrusCompatibilityTest extends ContainerCompatibilityKit {
+
+    @Override
+    protected RunningServer start(List<Mount> mounts) throws Exception {
+        return startServer(mounts);
+    }
+
+    /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
+    static RunningServer startServer(List<Mount> mounts) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ServerContainer container = ServerContainerFactory.createServerContainer(Map.of());
+        for (Mount m : mounts) {
+            m.endpoint().register(container, m.path());
+        }
+        container.start("/", port);
+        int bound = port;
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return bound;
+            }
+
+            @Override
+            public void close() {
+                container.stop();
+            }
+        };
+    }
+
+    @Override
+    protected boolean servletFilters() {
+        return false;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.sessionfeed.websocket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sessionfeed.Broadcaster;
+import dev.sessionfeed.ChatMetrics;
+import dev.sessionfeed.ChatSession;
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.Replay;
+import dev.sessionfeed.SessionDelta;
+import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.websocket.AdminIdentity;
+import dev.sessionfeed.websocket.WebSocketOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The hub and connections without a container: encode-once, one send in flight, conflation, dispatcher safety. */
+class HubTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A transport that records frames and completes sends only when told to (or at once). */
+    static final class FakeTransport implements Transport {
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<Consumer<Throwable>> pending = new ArrayList<>();
+        volatile boolean autoComplete = true;
+        volatile int inFlight;
+        volatile int maxInFlight;
+        volatile Integer closedWith;
+
+        @Override
+        public void sendText(String text, Consumer<Throwable> done) {
+            synchronized (this) {
+                inFlight++;
+                maxInFlight = Math.max(maxInFlight, inFlight);
+                sent.add(text);
+                if (!autoComplete) {
+                    pending.add(done);
+                    return;
+                }
+                inFlight--;
+            }
+            done.accept(null);
+        }
+
+        void completeAll() {
+            while (true) {
+                Consumer<Throwable> d;
+                synchronized (this) {
+                    if (pending.isEmpty()) {
+                        return;
+                    }
+                    d = pending.remove(0);
+                    inFlight--;
+                }
+                d.accept(null);
+            }
+        }
+
+        @Override
+        public void sendPing() {
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+
+        @Override
+        public String id() {
+            return "fake";
+        }
+    }
+
+    /** A minimal feed whose broadcasters the test calls directly. */
+    static final class ManualFeed implements SessionFeed {
+        final List<Broadcaster> broadcasters = new CopyOnWriteArrayList<>();
+        volatile Snapshot current = new Snapshot("e", 0, Instant.EPOCH, List.of(), ChatMetrics.EMPTY);
+
+        SessionDelta publish(int i) {
+            ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, Map.of());
+            long seq = current.seq() + 1;
+            ChatMetrics m = new ChatMetrics(Map.of("n", i));
+            SessionDelta d = new SessionDelta("e", seq, seq - 1, Instant.EPOCH, List.of(s), List.of(), m);
+            List<ChatSession> all = new ArrayList<>(current.sessions());
+            all.add(s);
+            current = new Snapshot("e", seq, Instant.EPOCH, all, m);
+            broadcasters.forEach(b -> b.onDelta(d, current));
+            return d;
+        }
+
+        @Override public void start() { }
+        @Override public String epoch() { return "e"; }
+        @Override public Snapshot current() { return current; }
+        @Override public Replay replaySince(String epoch, long lastSeq) { return new Replay(true, current, List.of()); }
+        @Override public AutoCloseable addBroadcaster(Broadcaster b) { broadcasters.add(b); return () -> broadcasters.remove(b); }
+        @Override public FeedStatus status() { return FeedStatus.LIVE; }
+        @Override public String statusReason() { return "ok"; }
+        @Override public void requestResync(String reason) { }
+        @Override public CompletableFuture<Long> refresh(Collection<String> ids) { return CompletableFuture.completedFuture(current.seq()); }
+        @Override public void close() { }
+    }
+
+    private final ManualFeed feed = new ManualFeed();
+    private final Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8).build());
+
+    @AfterEach
+    void close() {
+        hub.close();
+    }
+
+    @net.jqwik.api.lifecycle.AfterProperty
+    void closeAfterProperty() {
+        hub.close();
+    }
+
+    private Connection open(FakeTransport t, boolean deltas) {
+        Connection c = hub.open(t, AdminIdentity.readOnly("a"));
+        c.start();
+        c.onText("{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"deltas\":" + deltas + "}");
+        return c;
+    }
+
+    private static List<JsonNode> frames(FakeTransport t) throws Exception {
+        List<JsonNode> l = new ArrayList<>();
+        for (String s : t.sent) {
+            l.add(JSON.readTree(s));
+        }
+        return l;
+    }
+
+    @Test
+    void encodesEachBroadcastOnceForAllConnections() {
+        List<FakeTransport> ts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            FakeTransport t = new FakeTransport();
+            ts.add(t);
+            open(t, i % 2 == 0);
+        }
+        long before = hub.sharedEncodes();
+        SessionDelta d = feed.publish(1);
+        // one session_delta, one session_update, one metrics_update — not one per connection
+        assertThat(hub.sharedEncodes() - before).isEqualTo(3);
+        String deltaFrame = ts.get(0).sent.get(ts.get(0).sent.size() - 1);
+        for (int i = 0; i < 50; i += 2) {
+            assertThat(ts.get(i).sent.get(ts.get(i).sent.size() - 1)).isSameAs(deltaFrame);
+        }
+        assertThat(deltaFrame).contains("\"seq\":" + d.seq());
+    }
+
+    @Test
+    void keepsOneSendInFlightAndConflatesAStalledClientToTheLatestState() throws Exception {
+        FakeTransport stalled = new FakeTransport();
+        stalled.autoComplete = false;
+        open(stalled, true);
+        FakeTransport healthy = new FakeTransport();
+        open(healthy, true);
+        for (int i = 0; i < 1000; i++) {
+            feed.publish(i);
+        }
+        assertThat(stalled.sent).hasSize(1); // only hello went out; everything else waits behind it
+        assertThat(stalled.maxInFlight).isEqualTo(1);
+        assertThat(frames(healthy)).filteredOn(m -> m.path("type").asText().equals("session_delta")).hasSize(1000);
+
+        stalled.completeAll();
+        List<JsonNode> got = frames(stalled);
+        assertThat(stalled.maxInFlight).isEqualTo(1);
+        // hello, then (queue overflowed) the latest full state, then the status — not 1000 deltas
+        assertThat(got).hasSizeLessThan(12);
+        JsonNode full = got.stream().filter(m -> m.path("type").asText().equals("session_update")).reduce((a, b) -> b).orElseThrow();
+        assertThat(full.path("seq").asLong()).isEqualTo(feed.current().seq());
+        assertThat(full.path("data").path("sessions")).hasSize(1000);
+    }
+
+    @Test
+    void closesClientWhoseSendStaysUnfinishedPastTheGracePeriod() {
+        Hub quick = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty())
+                .slowClientGrace(java.time.Duration.ofMillis(100)).build());
+        try {
+            FakeTransport stalled = new FakeTransport();
+            stalled.autoComplete = false;
+            Connection c = quick.open(stalled, AdminIdentity.readOnly("a"));
+            c.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> stalled.closedWith != null);
+            assertThat(stalled.closedWith).isEqualTo(1013);
+            assertThat(quick.connectionCount()).isZero();
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Property(tries = 300)
+    void dispatcherAnswersAnyFrameWithoutThrowing(@ForAll("frames") String frame) throws Exception {
+        FakeTransport t = new FakeTransport();
+        Connection c = hub.open(t, AdminIdentity.readOnly("a"));
+        c.onText(frame);
+        for (JsonNode m : frames(t)) {
+            String type = m.path("type").asText();
+            assertThat(type).isIn("pong", "error", "session_update", "metrics_update", "status", "session_delta");
+            if (type.equals("error")) {
+                assertThat(m.path("code").asText()).isIn("bad_request", "forbidden", "rate_limited");
+            }
+        }
+        c.onClosed();
+    }
+
+    @Provide
+    Arbitrary<String> frames() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(200),
+                Arbitraries.of("{\"type\":\"ping\"}", "{\"type\":\"resync\"}",
+                        "{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\"}",
+                        "{\"type\":\"command\",\"id\":\"c\",\"action\":\"end_session\",\"sessionId\":\"s\"}",
+                        "{\"type\":\"command\",\"id\":\"c\",\"action\":\"end_session\",\"sessionId\":[]}",
+                        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"),
+                Arbitraries.strings().withChars("{}[]\":,typeingsubcr 0123").ofMaxLength(80));
+    }
+}
