@@ -57,6 +57,7 @@ public final class BenchmarkMain {
         }
         boolean full = false;
         boolean profile = false;
+        boolean regenerateOnly = false;
         Set<String> only = new LinkedHashSet<>();
         Path results = defaultResultsDir();
         Path markdown = defaultMarkdown();
@@ -64,6 +65,7 @@ public final class BenchmarkMain {
             switch (args[i]) {
                 case "--full" -> full = true;
                 case "--profile" -> profile = true;
+                case "--regenerate" -> regenerateOnly = true;
                 case "--only" -> only.addAll(Arrays.asList(value(args, ++i, "--only").split(",")));
                 case "--results" -> results = Path.of(value(args, ++i, "--results"));
                 case "--markdown" -> markdown = Path.of(value(args, ++i, "--markdown"));
@@ -82,6 +84,10 @@ public final class BenchmarkMain {
                     System.exit(2);
                 }
             }
+        }
+        if (regenerateOnly) {
+            Report.regenerateMarkdown(results, markdown);
+            return;
         }
         List<Scenario> selected = new ArrayList<>();
         for (Scenario s : Suite.all()) {
@@ -178,6 +184,6 @@ public final class BenchmarkMain {
 
     private static void usage(PrintStream out) {
         out.println("usage: java -jar sessionfeed-benchmarks.jar [--full] [--only name,name] [--profile] [--results DIR] "
-                + "[--markdown FILE] | --list | jmh [JMH options]");
+                + "[--markdown FILE] | --regenerate (Markdown from the JSON files only) | --list | jmh [JMH options]");
     }
 }
