@@ -24,13 +24,13 @@ public record ChatMetrics(Map<String, Object> values) {
      * The keys of the default metrics query, in order: {@code countsByStatus} (object status → count),
      * {@code totalSessions}, {@code waitingNow}, {@code activeNow}, {@code longestWaitingSince} (ISO instant of
      * the oldest waiting session's creation, or null: clients compute the live wait from it, so the metric
-     * does not change every second), {@code longestWaitSeconds} (at read time), {@code avgFirstResponseSeconds}
+     * does not change every second), {@code avgFirstResponseSeconds}
      * and {@code avgDurationSeconds} (sessions created in the last 24 h), {@code startedLast24h},
      * {@code endedLast24h}, {@code activeAgents} (distinct agents on active sessions).
      */
     public static final java.util.List<String> DEFAULT_KEYS = java.util.List.of(
             "countsByStatus", "totalSessions", "waitingNow", "activeNow", "longestWaitingSince",
-            "longestWaitSeconds", "avgFirstResponseSeconds", "avgDurationSeconds", "startedLast24h",
+            "avgFirstResponseSeconds", "avgDurationSeconds", "startedLast24h",
             "endedLast24h", "activeAgents");
 
     /** Metrics with no values. */

@@ -132,8 +132,6 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
                 + " count(*) FILTER (WHERE status = 'waiting') AS \"waitingNow\",\n"
                 + " count(*) FILTER (WHERE status = 'active') AS \"activeNow\",\n"
                 + " min(created_at) FILTER (WHERE status = 'waiting') AS \"longestWaitingSince\",\n"
-                + " CAST(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'waiting')) AS float8)"
-                + " AS \"longestWaitSeconds\",\n"
                 + " CAST(avg(extract(epoch FROM first_response_at - created_at))"
                 + " FILTER (WHERE created_at > " + day + " AND first_response_at IS NOT NULL) AS float8)"
                 + " AS \"avgFirstResponseSeconds\",\n"

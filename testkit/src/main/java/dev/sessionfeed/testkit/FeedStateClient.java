@@ -41,7 +41,10 @@ import java.util.TreeSet;
  */
 public final class FeedStateClient implements Broadcaster {
 
-    /** Default metrics whose value changes with time alone, so a later read differs without any change. */
+    /**
+     * Metrics that custom queries commonly compute from {@code now()}, so a later read differs without any change.
+     * The default query has none: it publishes {@code longestWaitingSince} and lets clients compute the wait.
+     */
     public static final Set<String> TIME_DEPENDENT_METRICS = Set.of("longestWaitSeconds");
 
     private String epoch;

@@ -1,0 +1,297 @@
+package dev.sessionfeed.examples;
+
+import dev.sessionfeed.SessionFeed;
+import dev.sessionfeed.websocket.SessionFeedEndpoint;
+import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SessionFeed sample app: a live chat-admin dashboard.
+ *
+ * <p>What it wires, in order (this is the reference for a host application):
+ * <ol>
+ *   <li>a PostgreSQL database (embedded by default), SessionFeed's schema and, for {@code --source notify},
+ *       the NOTIFY trigger — both idempotent;</li>
+ *   <li>the feed: a {@code JdbcSnapshotBuilder} and a change source ({@code PgNotifyChangeSource} or
+ *       {@code PollingChangeSource}), see {@link FeedWiring};</li>
+ *   <li>an embedded Jetty 12 (ee10) serving the dashboard at {@code /}, the browser client at
+ *       {@code /sessionfeed/client.js} (from the websocket-adapter jar), a small login API at {@code /api/*}, and
+ *       SessionFeed's endpoint at {@value #ENDPOINT_PATH};</li>
+ *   <li>the traffic simulator, which writes to the table like the host's own code would.</li>
+ * </ol>
+ *
+ * <p>Run {@code java -jar examples/target/sessionfeed-demo.jar --help} for the options. Ctrl-C stops it
+ * cleanly: dashboards are closed with 1001 (going away), the embedded database is stopped.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class DemoApp implements AutoCloseable {
+
+    /** Where the SessionFeed endpoint is registered. */
+    public static final String ENDPOINT_PATH = "/ws/admin/chat";
+
+    private static final Logger log = LoggerFactory.getLogger(DemoApp.class);
+
+    private final DemoOptions options;
+    private final DemoDatabase database;
+    private final boolean ownsDatabase;
+    private final DemoAuth auth;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private FeedWiring feed;
+    private Server server;
+    private TrafficSimulator simulator;
+    private int port;
+
+    private DemoApp(DemoOptions options, DemoDatabase database, boolean ownsDatabase) {
+        this.options = options;
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        this.auth = new DemoAuth(options.adminToken(), options.viewerToken());
+    }
+
+    /**
+     * Command-line entry point.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(List.of(args), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("sessionfeed-demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(DemoOptions.HELP);
+            return;
+        }
+        // The hook is installed first so that Ctrl-C at any moment (even while the database starts) cleans up.
+        AtomicReference<AutoCloseable> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AutoCloseable r = running.getAndSet(null);
+            if (r != null) {
+                log.info("Stopping...");
+                quietly("demo", r);
+                log.info("Stopped.");
+            }
+        }, "sessionfeed-demo-shutdown"));
+        try {
+            DemoDatabase db = openDatabase(options);
+            running.set(db);
+            DemoApp app = startWith(options, db, true);
+            running.set(app);
+            app.printBanner();
+        } catch (Exception e) {
+            log.error("The demo could not start: {}", e.toString());
+            quietly("demo", running.getAndSet(null));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Starts the app with its own database (embedded, or the one the options name).
+     *
+     * @param options the options
+     * @return the running app
+     * @throws Exception if a part cannot start; everything started so far is stopped again
+     */
+    public static DemoApp start(DemoOptions options) throws Exception {
+        return startWith(options, openDatabase(options), true);
+    }
+
+    private static DemoDatabase openDatabase(DemoOptions options) throws java.io.IOException {
+        if (options.jdbcUrl() != null) {
+            log.info("Database: {}", DatabaseUrl.redact(options.jdbcUrl()));
+            return DemoDatabase.external(options.jdbcUrl(), options.dbUser(), options.dbPassword());
+        }
+        log.info("Starting an embedded PostgreSQL...");
+        DemoDatabase db = DemoDatabase.startEmbedded();
+        log.info("Database: {} (user postgres; psql -h localhost -p {} -U postgres)", db.jdbcUrl(), db.embeddedPort());
+        return db;
+    }
+
+    static DemoApp startWith(DemoOptions options, DemoDatabase db, boolean ownsDatabase) throws Exception {
+        DemoApp app = new DemoApp(options, db, ownsDatabase);
+        try {
+            app.startParts();
+            return app;
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startParts() throws Exception {
+        database.installSchema();
+        if (options.seedSessions() > 0 && database.countSessions() == 0) {
+            TrafficSimulator.seed(database.dataSource(), options.seedSessions(), System.nanoTime());
+            log.info("Seeded {} sessions", options.seedSessions());
+        }
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("sessionfeed-demo-http");
+        server = new Server(threads);
+        server.setStopTimeout(3_000);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(options.port());
+        if (!options.host().isEmpty()) {
+            connector.setHost(options.host());
+        }
+        server.addConnector(connector);
+        connector.open(); // bind now: with --port 0 the allowed Origins depend on the port
+        port = connector.getLocalPort();
+
+        feed = FeedWiring.start(options, database, auth, allowedOrigins());
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        ResourceFactory resources = ResourceFactory.of(context);
+        context.setBaseResource(ResourceFactory.combine(
+                resources.newClassLoaderResource("dashboard/"),
+                resources.newClassLoaderResource("META-INF/resources/")));
+        context.setWelcomeFiles(new String[] {"index.html"});
+        ServletHolder files = new ServletHolder("files", DefaultServlet.class);
+        files.setInitParameter("dirAllowed", "false");
+        files.setInitParameter("cacheControl", "no-cache");
+        context.addServlet(files, "/");
+        context.addServlet(new ServletHolder("api", new ApiServlet(auth)), "/api/*");
+        SessionFeedEndpoint endpoint = feed.endpoint();
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade. Prepended here,
+            // after Jetty installed its upgrade filter, so that it runs first.
+            FilterHolder handshake = new FilterHolder(endpoint.handshakeFilter());
+            handshake.setName("sessionfeed-handshake");
+            FilterMapping mapping = new FilterMapping();
+            mapping.setFilterName(handshake.getName());
+            mapping.setPathSpec(ENDPOINT_PATH);
+            mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+            context.getServletHandler().prependFilter(handshake);
+            context.getServletHandler().prependFilterMapping(mapping);
+            endpoint.register(container, ENDPOINT_PATH);
+        });
+        server.setHandler(context);
+        server.start();
+
+        if (options.simulateRate() > 0) {
+            simulator = new TrafficSimulator(database.dataSource(), options.simulateRate(),
+                    Math.max(options.seedSessions(), 20), System.nanoTime());
+            simulator.start();
+        }
+    }
+
+    private List<String> allowedOrigins() {
+        Set<String> origins = new LinkedHashSet<>(options.allowedOrigins());
+        origins.add("http://localhost:" + port);
+        origins.add("http://127.0.0.1:" + port);
+        origins.add("http://[::1]:" + port);
+        String host = options.host();
+        if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::")) {
+            origins.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        }
+        return new ArrayList<>(origins);
+    }
+
+    private void printBanner() {
+        String base = baseUrl();
+        String source = options.source().equals("notify") ? "notify (LISTEN/NOTIFY, trigger installed)"
+                : "polling every " + options.pollInterval().toMillis() + " ms";
+        String sim = options.simulateRate() > 0 ? options.simulateRate() + " changes/s" : "off";
+        log.info("""
+
+                  SessionFeed demo is running
+                    Dashboard (admin):     {}/?access_token={}
+                    Dashboard (read-only): {}/?access_token={}
+                    WebSocket endpoint:    ws://localhost:{}{}
+                    Database:              {}
+                    Change source:         {}
+                    Simulator:             {}
+                  Press Ctrl-C to stop.
+                """, base, auth.adminToken(), base, auth.viewerToken(), port, ENDPOINT_PATH,
+                DatabaseUrl.redact(database.jdbcUrl()), source, sim);
+    }
+
+    /** @return the HTTP port */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code http://localhost:PORT} */
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    /** @return the admin token */
+    public String adminToken() {
+        return auth.adminToken();
+    }
+
+    /** @return the read-only viewer token */
+    public String viewerToken() {
+        return auth.viewerToken();
+    }
+
+    /** @return the running feed */
+    public SessionFeed feed() {
+        return feed.feed();
+    }
+
+    DemoDatabase database() {
+        return database;
+    }
+
+    /**
+     * Stops the simulator, closes every dashboard connection with 1001, stops the server and the feed, and the
+     * database if this app started it. Idempotent; failures are logged in one line, never thrown.
+     */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        quietly("simulator", simulator);
+        if (feed != null) {
+            quietly("WebSocket endpoint", feed.endpoint());
+        }
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                log.warn("Stopping the HTTP server failed: {}", e.toString());
+            }
+        }
+        quietly("feed", feed);
+        if (ownsDatabase) {
+            quietly("database", database);
+        }
+    }
+
+    private static void quietly(String what, AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("Closing the {} failed: {}", what, e.toString());
+        }
+    }
+}

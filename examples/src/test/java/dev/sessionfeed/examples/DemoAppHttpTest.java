@@ -1,0 +1,144 @@
+package dev.sessionfeed.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sessionfeed.testkit.SessionFeedPostgres;
+import dev.sessionfeed.testkit.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The app over plain HTTP and the JDK's WebSocket client: files, login API, and who may open the socket. */
+@SessionFeedPostgres
+class DemoAppHttpTest {
+
+    private static DemoApp app;
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start(TestDatabase db) throws Exception {
+        app = DemoApp.start(DemoOptions.parse(List.of("--port", "0", "--jdbc-url", db.jdbcUrl(), "--db-user", db.user(),
+                "--db-password", db.password() == null ? "" : db.password(), "--admin-token", "http-admin-token",
+                "--viewer-token", "http-viewer-token", "--simulate", "off", "--seed-sessions", "3",
+                "--allowed-origin", "https://admin.example.test"), Map.of()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    private static HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesTheDashboardAndTheBrowserClientFromTheAdapterJar() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>SessionFeed", "dashboard.js");
+        HttpResponse<String> client = get("/sessionfeed/client.js");
+        assertThat(client.statusCode()).isEqualTo(200);
+        assertThat(client.headers().firstValue("Content-Type")).get().asString().contains("javascript");
+        assertThat(client.body()).contains("export class SessionFeedClient");
+    }
+
+    @Test
+    void whoamiTellsWhoTheTokenBelongsTo() throws Exception {
+        assertThat(get("/api/whoami").statusCode()).isEqualTo(401);
+        assertThat(get("/api/whoami", "Authorization", "Bearer wrong-token").statusCode()).isEqualTo(401);
+        assertThat(get("/api/whoami", "Authorization", "Bearer http-admin-token").body())
+                .isEqualTo("{\"name\":\"admin\",\"permissions\":[\"sessions:archive\",\"sessions:end\"],\"readOnly\":false}");
+        assertThat(get("/api/whoami?access_token=http-viewer-token").body())
+                .isEqualTo("{\"name\":\"viewer\",\"permissions\":[],\"readOnly\":true}");
+        assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=http-viewer-token").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void loginSetsAnHttpOnlyStrictCookieOnlyForAValidToken() throws Exception {
+        HttpRequest ok = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"http-admin-token\"}")).build();
+        HttpResponse<String> res = http.send(ok, HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith(DemoAuth.COOKIE + "=http-admin-token").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict").contains("Path=/");
+
+        HttpRequest bad = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"nope-nope\"}")).build();
+        HttpResponse<String> refused = http.send(bad, HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void theEndpointAcceptsABearerTokenAndSaysHello() throws Exception {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer http-admin-token")
+                .header("Origin", app.baseUrl())
+                .buildAsync(URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            assertThat(first.get(10, TimeUnit.SECONDS)).contains("\"type\":\"hello\"", "\"protocol\":1");
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
+    void theEndpointRefusesMissingTokensAndForeignOriginsBeforeTheUpgrade() {
+        assertThat(handshakeStatus(null, app.baseUrl())).isEqualTo(401);
+        assertThat(handshakeStatus("Bearer http-admin-token", "https://evil.example")).isEqualTo(403);
+        assertThat(handshakeStatus("Bearer http-admin-token", "https://admin.example.test")).isEqualTo(101);
+    }
+
+    private static int handshakeStatus(String authorization, String origin) {
+        WebSocket.Builder b = http.newWebSocketBuilder().header("Origin", origin);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            WebSocket ws = b.buildAsync(URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH),
+                    new WebSocket.Listener() { }).join();
+            ws.abort();
+            return 101;
+        } catch (CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+            return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+    }
+
+    @Test
+    void unknownApiPathsAreNotFound() throws Exception {
+        assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> DemoOptions.parse(List.of("--nope"), Map.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+}
