@@ -384,8 +384,9 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * Makes the listener thread (and the default fallback's polling thread). Default: a daemon thread named
-         * {@value PgNotifyChangeSource#THREAD_NAME} (and the fallback's own default, {@code sessionfeed-poller}).
+         * Makes the listener thread, its watchdog thread (and the default fallback's polling thread). Default: daemon
+         * threads named {@value PgNotifyChangeSource#THREAD_NAME} and {@code sessionfeed-pg-watchdog} (and the
+         * fallback's own default, {@code sessionfeed-poller}).
          *
          * @param factory the factory; its threads should be daemon threads
          * @return this builder

@@ -250,9 +250,9 @@ class PgNotifyChangeSourceTest {
             t.setDaemon(true);
             return t;
         }));
-        // The listener thread and the default fallback's polling thread.
-        assertThat(made).hasValue(2);
-        assertThat(threadsNamed("host-listener")).isEqualTo(2);
+        // The listener thread, its watchdog and the default fallback's polling thread.
+        assertThat(made).hasValue(3);
+        assertThat(threadsNamed("host-listener")).isEqualTo(3);
         assertThat(listenConnections()).isEqualTo(1);
         db.execute("INSERT INTO chat_sessions (session_id) VALUES ('d-1')");
         await().atMost(WAIT).until(() -> listener.sawSignalFor("d-1"));

@@ -11,7 +11,6 @@ import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A listener connection that freezes in the middle of a notification message (first byte received, the rest
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * thread never gets back to its probe deadline check.
  */
 @SessionFeedPostgres
-@EnabledIfSystemProperty(named = "sessionfeed.system.knownBugs", matches = "true",
-        disabledReason = "fails until pg-listener survives a freeze inside a message: run with -Dsessionfeed.system.knownBugs=true")
 class ListenerMidMessageFreezeTest {
 
     @Test

@@ -42,6 +42,8 @@ public final class PgListener implements AutoCloseable {
     private static final long REJECT_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long QUEUE_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The watchdog thread's name when the default thread factory is used. */
+    static final String WATCHDOG_THREAD_NAME = "sessionfeed-pg-watchdog";
 
     private final ListenerSettings settings;
     private final PayloadParser parser;
@@ -65,6 +67,13 @@ public final class PgListener implements AutoCloseable {
     private volatile long lastProbeRoundTripNanos = -1;
     private volatile double lastQueueUsage = Double.NaN;
     private volatile int listenerBackendPid;
+    // The watchdog: pgjdbc's getNotifications(timeout) drops the socket timeout to 0 (infinite) once the first byte
+    // of a message has arrived, so a TCP path that freezes in the middle of a notification would block the listener
+    // thread forever and its probe deadline would never be checked. The watchdog aborts such a connection.
+    private volatile Connection waitingOn;
+    private volatile long waitDeadlineNanos;
+    private volatile String watchdogReason;
+    private volatile Thread watchdog;
 
     private final Object statusLock = new Object();
     // Guarded by statusLock.
@@ -110,7 +119,16 @@ public final class PgListener implements AutoCloseable {
             throw new IllegalStateException("threadFactory returned null");
         }
         thread = t;
+        Thread w = settings.threadFactory().newThread(this::watch);
+        if (w == null) {
+            throw new IllegalStateException("threadFactory returned null");
+        }
+        if (w.getName().equals(dev.sessionfeed.pg.PgNotifyChangeSource.THREAD_NAME)) {
+            w.setName(WATCHDOG_THREAD_NAME);
+        }
+        watchdog = w;
         t.start();
+        w.start();
     }
 
     /**
@@ -220,6 +238,14 @@ public final class PgListener implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Thread w = watchdog;
+        if (w != null && w != Thread.currentThread()) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (settings.fallback() != null && settings.ownsFallback()) {
             settings.fallback().close();
         }
@@ -278,6 +304,11 @@ public final class PgListener implements AutoCloseable {
                     break;
                 }
                 lastFailure = describe(e);
+                String stalled = watchdogReason;
+                if (stalled != null) {
+                    watchdogReason = null;
+                    lastFailure = stalled;
+                }
                 if (live) {
                     LOG.warn("listener connection to {} lost: {}; reconnecting", settings.target(), lastFailure);
                     LOG.debug("listener connection failure", e);
@@ -356,7 +387,7 @@ public final class PgListener implements AutoCloseable {
                         + "is a transaction- or statement-mode pooler (PgBouncer, RDS Proxy) between the listener and PostgreSQL? "
                         + "Connect the listener directly or through a session-mode pool");
             }
-            PGNotification[] ns = pg.getNotifications((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
+            PGNotification[] ns = awaitNotifications(c, pg, (int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
                     settings.pollTimeout().toMillis())));
             if (dispatch(ns, System.nanoTime(), token, sent)) {
                 return pg;
@@ -376,7 +407,7 @@ public final class PgListener implements AutoCloseable {
         String outstanding = null;
         long probeSent = 0;
         while (!closed.get()) {
-            PGNotification[] ns = pg.getNotifications(pollMillis);
+            PGNotification[] ns = awaitNotifications(c, pg, pollMillis);
             now = System.nanoTime();
             if (dispatch(ns, now, outstanding, probeSent)) {
                 outstanding = null;
@@ -402,6 +433,46 @@ public final class PgListener implements AutoCloseable {
                 checkQueue(c);
                 nextQueueCheck = System.nanoTime() + queueInterval;
             }
+        }
+    }
+
+    /** {@code getNotifications(timeout)} under the watchdog's eye (see {@link #watch()}). */
+    private PGNotification[] awaitNotifications(Connection c, PGConnection pg, int timeoutMillis) throws SQLException {
+        waitDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) + settings.probeDeadline().toNanos();
+        waitingOn = c;
+        try {
+            return pg.getNotifications(timeoutMillis);
+        } finally {
+            waitingOn = null;
+        }
+    }
+
+    /**
+     * The watchdog thread: aborts the listener connection when one {@code getNotifications} wait has lasted longer
+     * than its timeout plus the probe deadline. pgjdbc reads the rest of a message without a timeout once its first
+     * byte has arrived, so a path that freezes mid-message is otherwise never noticed.
+     */
+    private void watch() {
+        long periodMillis = Math.max(50, Math.min(250, settings.probeDeadline().toMillis() / 4));
+        try {
+            while (!closedLatch.await(periodMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    Connection c = waitingOn;
+                    if (c != null && System.nanoTime() - waitDeadlineNanos > 0 && c == waitingOn) {
+                        waitingOn = null;
+                        long overMillis = settings.pollTimeout().plus(settings.probeDeadline()).toMillis();
+                        watchdogReason = "a notification wait lasted over " + overMillis
+                                + " ms (the connection stalled in the middle of a message: frozen or half-open)";
+                        LOG.warn("listener connection to {} stalled inside a notification read for over {} ms; aborting it",
+                                settings.target(), overMillis);
+                        abort(c);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("listener watchdog check failed; it keeps running", e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
