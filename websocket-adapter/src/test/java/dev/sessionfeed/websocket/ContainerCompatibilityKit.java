@@ -182,6 +182,25 @@ abstract class ContainerCompatibilityKit {
     }
 
     @Test
+    void helloCarriesTheIdentitysNameAndPermissionsButNotTheToken() {
+        JsonNode admin = admin().awaitType("hello").path("admin");
+        assertThat(admin.path("name").asText()).isEqualTo("alice");
+        List<String> permissions = new ArrayList<>();
+        admin.path("permissions").forEach(p -> permissions.add(p.asText()));
+        assertThat(permissions).containsExactly(AdminIdentity.ARCHIVE_SESSIONS, AdminIdentity.END_SESSIONS);
+
+        JsonNode user = connect("/ws/admin/chat", "user-hal").awaitType("hello");
+        assertThat(user.path("admin").path("name").asText()).isEqualTo("hal");
+        assertThat(user.path("admin").path("permissions")).hasSize(1);
+        assertThat(user.toString()).doesNotContain("user-hal");
+
+        JsonNode viewer = connect("/ws/admin/chat", "viewer").awaitType("hello").path("admin");
+        assertThat(viewer.path("name").asText()).isEqualTo("victor");
+        assertThat(viewer.path("permissions").isArray()).isTrue();
+        assertThat(viewer.path("permissions")).isEmpty();
+    }
+
+    @Test
     void deliversLiveChangesAsDeltasOrFullUpdates() {
         WsClient deltas = admin();
         WsClient full = admin();
