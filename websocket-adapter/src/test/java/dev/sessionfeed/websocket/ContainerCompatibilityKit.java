@@ -43,6 +43,27 @@ abstract class ContainerCompatibilityKit {
 
         @Override
         void close() throws Exception;
+
+        /**
+         * A running server on a port, stopped by {@code stop}.
+         *
+         * @param port the port it listens on
+         * @param stop stops it and frees what it holds
+         * @return the server
+         */
+        static RunningServer of(int port, AutoCloseable stop) {
+            return new RunningServer() {
+                @Override
+                public int port() {
+                    return port;
+                }
+
+                @Override
+                public void close() throws Exception {
+                    stop.close();
+                }
+            };
+        }
     }
 
     /** Starts the container with the given endpoints. */
