@@ -42,18 +42,28 @@ class SessionFeedCoalescingTest {
         }
     }
 
-    @Test
-    void aBurstOfSignalsDuringARebuildIsMergedIntoTheNextRebuild() throws Exception {
-        List<ChatSession> sessions = seed(BURST);
-        h.start();
+    /**
+     * Changes every session while the rebuild the first change starts is held in its read, then lets the read
+     * go and waits until the feed has caught up.
+     *
+     * @return the number of reads before the first change
+     */
+    private int changeAllDuringAHeldRead(List<ChatSession> sessions) throws Exception {
         int readsAtStart = h.db.reads();
         h.db.holdReads();
-
-        // The first signal starts a rebuild that is held; the other 999 arrive while it runs.
         changeAll(sessions);
         await().atMost(Duration.ofSeconds(10)).until(() -> h.db.readsStarted() > readsAtStart);
         h.db.releaseReads();
         h.sync();
+        return readsAtStart;
+    }
+
+    @Test
+    void aBurstOfSignalsDuringARebuildIsMergedIntoTheNextRebuild() throws Exception {
+        List<ChatSession> sessions = seed(BURST);
+        h.start();
+        // The first signal starts a rebuild that is held; the other 999 arrive while it runs.
+        int readsAtStart = changeAllDuringAHeldRead(sessions);
 
         // The held read, the one that merged everything that arrived meanwhile, and sync()'s own refresh
         // (which may merge too).
@@ -69,13 +79,7 @@ class SessionFeedCoalescingTest {
     void aBurstBelowMaxBatchIdsIsReadByIdInOneRead() throws Exception {
         List<ChatSession> sessions = seed(BURST);
         h.start(b -> b.maxBatchIds(BURST));
-        int readsAtStart = h.db.reads();
-        h.db.holdReads();
-
-        changeAll(sessions);
-        await().atMost(Duration.ofSeconds(10)).until(() -> h.db.readsStarted() > readsAtStart);
-        h.db.releaseReads();
-        h.sync();
+        changeAllDuringAHeldRead(sessions);
 
         assertThat(h.db.fullReads()).isEqualTo(1);
         List<Set<String>> idSets = h.db.idSets();

@@ -302,6 +302,16 @@ public final class ProtocolCodec {
                     g.writeNumberField(e.getKey(), e.getValue());
                 }
                 g.writeEndObject();
+                if (h.admin() != null) {
+                    g.writeObjectFieldStart("admin");
+                    g.writeStringField("name", h.admin().name());
+                    g.writeArrayFieldStart("permissions");
+                    for (String p : h.admin().permissions()) {
+                        g.writeString(p);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
             } else if (message instanceof ServerMessage.SessionUpdate) {
                 ServerMessage.SessionUpdate u = (ServerMessage.SessionUpdate) message;
                 g.writeObjectFieldStart("data");

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A message the server sends to a client (protocol version 1), encoded by
@@ -59,14 +61,15 @@ public sealed interface ServerMessage permits ServerMessage.Hello, ServerMessage
      * @param timestamp   now
      * @param heartbeatMs how often the server pings, in milliseconds
      * @param limits      limits the client should respect (for example {@code maxFrameBytes}); copied
+     * @param admin       who the connection is authenticated as, sent as {@code admin}; null leaves the field out
      */
-    record Hello(int protocol, String epoch, Instant timestamp, long heartbeatMs, Map<String, Long> limits)
-            implements ServerMessage {
+    record Hello(int protocol, String epoch, Instant timestamp, long heartbeatMs, Map<String, Long> limits,
+            Admin admin) implements ServerMessage {
 
         /**
          * Validates and copies.
          *
-         * @throws NullPointerException if a component is null
+         * @throws NullPointerException if a component other than {@code admin} is null
          */
         public Hello {
             Objects.requireNonNull(epoch, "epoch");
@@ -74,9 +77,46 @@ public sealed interface ServerMessage permits ServerMessage.Hello, ServerMessage
             limits = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(limits, "limits")));
         }
 
+        /**
+         * A {@code hello} without {@code admin} (kept for callers written before that field existed).
+         *
+         * @param protocol    the protocol version, {@link #PROTOCOL_VERSION}
+         * @param epoch       the feed's epoch
+         * @param timestamp   now
+         * @param heartbeatMs how often the server pings, in milliseconds
+         * @param limits      limits the client should respect; copied
+         * @throws NullPointerException if a component is null
+         */
+        public Hello(int protocol, String epoch, Instant timestamp, long heartbeatMs, Map<String, Long> limits) {
+            this(protocol, epoch, timestamp, heartbeatMs, limits, null);
+        }
+
         @Override
         public String type() {
             return "hello";
+        }
+
+        /**
+         * {@code hello.admin}: the authenticated admin as the client may see it — a non-secret name and the
+         * permissions the server checks commands against. Never carries a token or other credential. Immutable
+         * and thread-safe.
+         *
+         * @param name        the admin's non-secret name (what audit events show)
+         * @param permissions the admin's permissions, for example {@code sessions:end}; copied, iterated (and
+         *                    encoded) in natural order
+         */
+        public record Admin(String name, Set<String> permissions) {
+
+            /**
+             * Validates and copies.
+             *
+             * @throws NullPointerException if an argument or a permission is null
+             */
+            public Admin {
+                Objects.requireNonNull(name, "name");
+                permissions = Collections.unmodifiableSortedSet(
+                        new TreeSet<>(Objects.requireNonNull(permissions, "permissions")));
+            }
         }
     }
 

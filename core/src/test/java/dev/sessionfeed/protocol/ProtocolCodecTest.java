@@ -89,10 +89,40 @@ class ProtocolCodecTest {
         assertThat(hello.get("protocol").asInt()).isEqualTo(1);
         assertThat(hello.get("heartbeatMs").asLong()).isEqualTo(25000);
         assertThat(hello.get("limits").get("maxFrameBytes").asLong()).isEqualTo(65536);
+        assertThat(hello.has("admin")).as("no admin given: field left out").isFalse();
 
         JsonNode pong = json(new ServerMessage.Pong("e1", T));
         assertThat(pong.get("type").asText()).isEqualTo("pong");
         assertThat(pong.get("epoch").asText()).isEqualTo("e1");
+    }
+
+    @Test
+    void encodesHelloAdminAsNameAndSortedPermissions() throws Exception {
+        ServerMessage.Hello.Admin admin = new ServerMessage.Hello.Admin("alice",
+                java.util.Set.of("sessions:end", "sessions:archive"));
+        JsonNode hello = json(new ServerMessage.Hello(1, "e1", T, 25000, Map.of(), admin));
+        JsonNode a = hello.get("admin");
+        assertThat(a.get("name").asText()).isEqualTo("alice");
+        assertThat(a.get("permissions").isArray()).isTrue();
+        List<String> permissions = new java.util.ArrayList<>();
+        a.get("permissions").forEach(p -> permissions.add(p.asText()));
+        assertThat(permissions).containsExactly("sessions:archive", "sessions:end");
+        List<String> names = new java.util.ArrayList<>();
+        a.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("name", "permissions");
+
+        JsonNode none = json(new ServerMessage.Hello(1, "e1", T, 25000, Map.of(),
+                new ServerMessage.Hello.Admin("viewer", java.util.Set.of())));
+        assertThat(none.get("admin").get("permissions").size()).isZero();
+    }
+
+    @Test
+    void helloAdminRejectsNullNameOrPermission() {
+        assertThatThrownBy(() -> new ServerMessage.Hello.Admin(null, java.util.Set.of()))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        java.util.Set<String> withNull = new java.util.HashSet<>();
+        withNull.add(null);
+        assertThatThrownBy(() -> new ServerMessage.Hello.Admin("a", withNull)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

@@ -14,7 +14,6 @@ import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +39,7 @@ class PgNotifyChangeSourceTest {
 
     @BeforeAll
     static void installTrigger(TestDatabase db) {
-        PgTriggerInstaller.defaults().install(db.dataSource());
-        db.execute("DO $$ BEGIN CREATE ROLE mallory LOGIN PASSWORD 'mallory'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-        db.execute("GRANT CONNECT ON DATABASE " + db.databaseName() + " TO mallory");
+        PgTestSupport.installTriggerAndForger(db);
     }
 
     @BeforeEach
@@ -171,19 +168,16 @@ class PgNotifyChangeSourceTest {
                 "{\"action\":\"DROP\",\"session_id\":\"f-1\"}",
                 "{\"action\":\"UPDATE\",\"session_id\":\"f-1\",\"row\":{\"status\":\"ended\"}}",
             };
-            try (Connection mallory = DriverManager.getConnection(db.jdbcUrl(), "mallory", "mallory");
-                 PreparedStatement ps = mallory.prepareStatement("SELECT pg_notify('chat_session_change', ?)")) {
+            try (PgTestSupport.ForgedNotify forger = PgTestSupport.forgedNotify(db)) {
                 int expectedRejected = 0;
                 for (String payload : forged) {
                     assertThat(payload.length()).isLessThan(8000);
-                    ps.setString(1, payload);
-                    ps.execute();
+                    forger.send(payload);
                     int n = ++expectedRejected;
                     await().atMost(WAIT).until(() -> source.stats().rejected() == n);
                 }
                 // A well-formed payload whose status contradicts the row: only the id is passed on, to be re-read.
-                ps.setString(1, "{\"action\":\"UPDATE\",\"session_id\":\"f-1\",\"status\":\"archived\"}");
-                ps.execute();
+                forger.send("{\"action\":\"UPDATE\",\"session_id\":\"f-1\",\"status\":\"archived\"}");
             }
             await().atMost(WAIT).until(() -> listener.signals().size() == 2);
             assertThat(listener.signals().get(1)).satisfies(s -> {

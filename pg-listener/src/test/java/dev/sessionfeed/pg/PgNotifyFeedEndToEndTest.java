@@ -13,10 +13,7 @@ import dev.sessionfeed.testkit.FeedStateClient;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +44,7 @@ class PgNotifyFeedEndToEndTest {
 
     @BeforeAll
     static void installTrigger(TestDatabase db) {
-        PgTriggerInstaller.defaults().install(db.dataSource());
-        db.execute("DO $$ BEGIN CREATE ROLE mallory LOGIN PASSWORD 'mallory'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-        db.execute("GRANT CONNECT ON DATABASE " + db.databaseName() + " TO mallory");
+        PgTestSupport.installTriggerAndForger(db);
     }
 
     @BeforeEach
@@ -170,11 +162,9 @@ class PgNotifyFeedEndToEndTest {
             "{\"action\":\"TRUNCATE\"}",
         };
         long seqBefore = client.seq();
-        try (Connection mallory = DriverManager.getConnection(db.jdbcUrl(), "mallory", "mallory");
-             PreparedStatement ps = mallory.prepareStatement("SELECT pg_notify('chat_session_change', ?)")) {
+        try (PgTestSupport.ForgedNotify forger = PgTestSupport.forgedNotify(db)) {
             for (String payload : forged) {
-                ps.setString(1, payload);
-                ps.execute();
+                forger.send(payload);
             }
         }
         await().atMost(WAIT).until(() -> source.stats().rejected() == 3 && source.stats().received() >= 5);
@@ -189,23 +179,14 @@ class PgNotifyFeedEndToEndTest {
 
     @Test
     void staysCorrectThroughPollingWhileTheListenerIsCutOff() throws Exception {
-        int proxyPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            proxyPort = s.getLocalPort();
-        }
-        NioReactor reactor = new NioReactor();
-        TcpCrusher crusher = TcpCrusherBuilder.builder().withReactor(reactor)
-                .withBindAddress("127.0.0.1", proxyPort)
-                .withConnectAddress(db.server().host(), db.server().port())
-                .buildAndOpen();
+        TcpProxy proxy = TcpProxy.to(db.server().host(), db.server().port());
         PollingChangeSource polling = PollingChangeSource.builder(db.dataSource()).interval(Duration.ofMillis(200))
                 .startSuspended(true).activeStatus(FeedStatus.DEGRADED).build();
         try {
-            String url = "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + db.databaseName();
-            PgNotifyChangeSource source = startFeed(PgNotifyChangeSource.builder(url, db.user(), db.password())
+            PgNotifyChangeSource source = startFeed(PgNotifyChangeSource.builder(proxy.jdbcUrl(db.databaseName()), db.user(), db.password())
                     .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(300))
                     .fallback(polling));
-            crusher.close();
+            proxy.crusher().close();
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.DEGRADED);
             assertThat(source.statusReason()).contains("listener disconnected").contains("polling fallback active");
             await().atMost(WAIT).until(() -> client.status() == FeedStatus.DEGRADED);
@@ -214,7 +195,7 @@ class PgNotifyFeedEndToEndTest {
             await().atMost(WAIT).until(() -> client.sessions().containsKey("while-cut")
                     && "active".equals(client.sessions().get("while-cut").status()));
             assertThat(source.status()).isEqualTo(FeedStatus.DEGRADED);
-            crusher.open();
+            proxy.crusher().open();
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE && feed.status() == FeedStatus.LIVE);
             assertThat(source.stats().reconnects()).isEqualTo(1);
             assertThat(polling.isSuspended()).isTrue();
@@ -225,8 +206,7 @@ class PgNotifyFeedEndToEndTest {
             feed.close();
             feed = null;
             polling.close();
-            crusher.close();
-            reactor.close();
+            proxy.close();
         }
     }
 }

@@ -13,16 +13,11 @@ import dev.sessionfeed.testkit.FeedStateClient;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.TestDatabase;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,23 +89,15 @@ class PgNotifyOutageTest {
 
     @Test
     void replacesAFrozenConnectionFoundByTheProbe() throws Exception {
-        int proxyPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            proxyPort = s.getLocalPort();
-        }
-        NioReactor reactor = new NioReactor();
-        TcpCrusher crusher = TcpCrusherBuilder.builder().withReactor(reactor)
-                .withBindAddress("127.0.0.1", proxyPort)
-                .withConnectAddress(server.host(), server.port())
-                .buildAndOpen();
+        TcpProxy proxy = TcpProxy.to(server.host(), server.port());
         RecordingListener listener = new RecordingListener();
-        String url = "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + db.databaseName();
+        String url = proxy.jdbcUrl(db.databaseName());
         try (PgNotifyChangeSource source = PgNotifyChangeSource.builder(url, db.user(), db.password()).build()) {
             source.start(listener);
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE);
             int pid = source.listenerBackendPid();
             // Stops forwarding in both directions without closing anything: a half-open connection.
-            crusher.freezeAllPairs();
+            proxy.crusher().freezeAllPairs();
             long frozenAt = System.nanoTime();
             await().atMost(WAIT).until(() -> source.status() != FeedStatus.LIVE);
             long detectedMillis = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -124,8 +111,7 @@ class PgNotifyOutageTest {
             db.execute("INSERT INTO chat_sessions (session_id) VALUES ('after-freeze')");
             await().atMost(WAIT).until(() -> listener.sawSignalFor("after-freeze"));
         } finally {
-            crusher.close();
-            reactor.close();
+            proxy.close();
         }
     }
 

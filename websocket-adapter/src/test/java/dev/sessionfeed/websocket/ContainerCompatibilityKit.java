@@ -43,6 +43,27 @@ abstract class ContainerCompatibilityKit {
 
         @Override
         void close() throws Exception;
+
+        /**
+         * A running server on a port, stopped by {@code stop}.
+         *
+         * @param port the port it listens on
+         * @param stop stops it and frees what it holds
+         * @return the server
+         */
+        static RunningServer of(int port, AutoCloseable stop) {
+            return new RunningServer() {
+                @Override
+                public int port() {
+                    return port;
+                }
+
+                @Override
+                public void close() throws Exception {
+                    stop.close();
+                }
+            };
+        }
     }
 
     /** Starts the container with the given endpoints. */
@@ -179,6 +200,25 @@ abstract class ContainerCompatibilityKit {
         assertThat(update.path("seq").asLong()).isEqualTo(feed.current().seq());
         assertThat(c.awaitType("metrics_update").path("data").path("metrics").has("total")).isTrue();
         assertThat(c.awaitType("status").path("source").asText()).isEqualTo("live");
+    }
+
+    @Test
+    void helloCarriesTheIdentitysNameAndPermissionsButNotTheToken() {
+        JsonNode admin = admin().awaitType("hello").path("admin");
+        assertThat(admin.path("name").asText()).isEqualTo("alice");
+        List<String> permissions = new ArrayList<>();
+        admin.path("permissions").forEach(p -> permissions.add(p.asText()));
+        assertThat(permissions).containsExactly(AdminIdentity.ARCHIVE_SESSIONS, AdminIdentity.END_SESSIONS);
+
+        JsonNode user = connect("/ws/admin/chat", "user-hal").awaitType("hello");
+        assertThat(user.path("admin").path("name").asText()).isEqualTo("hal");
+        assertThat(user.path("admin").path("permissions")).hasSize(1);
+        assertThat(user.toString()).doesNotContain("user-hal");
+
+        JsonNode viewer = connect("/ws/admin/chat", "viewer").awaitType("hello").path("admin");
+        assertThat(viewer.path("name").asText()).isEqualTo("victor");
+        assertThat(viewer.path("permissions").isArray()).isTrue();
+        assertThat(viewer.path("permissions")).isEmpty();
     }
 
     @Test

@@ -48,17 +48,7 @@ class JettyCompatibilityTest extends ContainerCompatibilityKit {
                 context.getServletHandler().prependFilterMapping(mapping);
             }
         }
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return connector.getLocalPort();
-            }
-
-            @Override
-            public void close() throws Exception {
-                server.stop();
-            }
-        };
+        return RunningServer.of(connector.getLocalPort(), server::stop);
     }
 
     @Override

@@ -62,18 +62,10 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
             }
         }, null);
         tomcat.start();
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return connector.getLocalPort();
-            }
-
-            @Override
-            public void close() throws Exception {
-                tomcat.stop();
-                tomcat.destroy();
-            }
-        };
+        return RunningServer.of(connector.getLocalPort(), () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
     }
 
     @Override

@@ -29,18 +29,7 @@ class TyrusCompatibilityTest extends ContainerCompatibilityKit {
             m.endpoint().register(container, m.path());
         }
         container.start("/", port);
-        int bound = port;
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return bound;
-            }
-
-            @Override
-            public void close() {
-                container.stop();
-            }
-        };
+        return RunningServer.of(port, container::stop);
     }
 
     @Override

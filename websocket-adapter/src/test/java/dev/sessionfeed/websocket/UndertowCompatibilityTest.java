@@ -63,20 +63,12 @@ class UndertowCompatibilityTest extends ContainerCompatibilityKit {
                 .build();
         server.start();
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public void close() throws Exception {
-                server.stop();
-                manager.stop();
-                manager.undeploy();
-                worker.shutdownNow();
-            }
-        };
+        return RunningServer.of(port, () -> {
+            server.stop();
+            manager.stop();
+            manager.undeploy();
+            worker.shutdownNow();
+        });
     }
 
     /** Undertow's WebSocket filter does not upgrade a refused Origin and the request falls through to a 404. */

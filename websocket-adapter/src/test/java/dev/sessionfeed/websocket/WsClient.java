@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A test client on the JDK's {@link WebSocket}: collects every message, records pings and the close, and can
@@ -30,6 +31,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final List<JsonNode> messages = new CopyOnWriteArrayList<>();
     final AtomicInteger pings = new AtomicInteger();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading = true;
     private volatile WebSocket ws;
@@ -112,12 +114,14 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closeCode.complete(statusCode);
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        closeReason = String.valueOf(error);
         closeCode.complete(1006);
     }
 
@@ -125,8 +129,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         try {
             ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
-            throw new AssertionError("send failed; connection closed with " + closeCode.getNow(null) + ", received "
-                    + messages.size() + " messages: " + (messages.size() > 3 ? messages.subList(0, 3) : messages), e);
+            throw new AssertionError("send failed; " + describe(), e);
         }
     }
 
@@ -162,16 +165,36 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     JsonNode await(int from, Predicate<JsonNode> p, String what) {
         JsonNode[] found = new JsonNode[1];
-        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5)).until(() -> {
-            for (int i = from; i < messages.size(); i++) {
-                if (p.test(messages.get(i))) {
-                    found[0] = messages.get(i);
-                    return true;
+        try {
+            Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                for (int i = from; i < messages.size(); i++) {
+                    if (p.test(messages.get(i))) {
+                        found[0] = messages.get(i);
+                        return true;
+                    }
                 }
-            }
-            return false;
-        });
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no " + what + " within 15 s; " + describe(), e);
+        }
         return found[0];
+    }
+
+    /** The connection's state and what it received, for failure messages. */
+    String describe() {
+        Integer code = closeCode.getNow(null);
+        StringBuilder sb = new StringBuilder(code == null ? "connection open" : "connection closed with " + code
+                + " (" + closeReason + ")");
+        sb.append(", received ").append(messages.size()).append(" messages:");
+        List<JsonNode> all = List.copyOf(messages);
+        for (JsonNode m : all.subList(Math.max(0, all.size() - 12), all.size())) {
+            sb.append(' ').append(m.path("type").asText());
+            if (m.has("seq")) {
+                sb.append('@').append(m.path("seq").asLong());
+            }
+        }
+        return sb.toString();
     }
 
     JsonNode awaitType(String type) {

@@ -109,7 +109,9 @@ public final class Connection {
                 hub.options.heartbeatInterval().toMillis(), Map.of(
                         "maxFrameBytes", (long) hub.options.maxFrameBytes(),
                         "commandBurst", (long) hub.options.commandBurst(),
-                        "commandsPerMinute", Math.round(hub.options.commandsPerSecond() * 60)))));
+                        "commandsPerMinute", Math.round(hub.options.commandsPerSecond() * 60)),
+                // Name and permissions only: the identity record holds nothing else, and never a credential.
+                new ServerMessage.Hello.Admin(identity.name(), identity.permissions()))));
     }
 
     // ---------------------------------------------------------------------------------------------- inbound

@@ -43,13 +43,32 @@ public final class FeedEndpoint extends Endpoint {
             return;
         }
         session.setMaxTextMessageBufferSize(hub.options.maxFrameBytes());
-        // The adapter closes idle connections itself; the container's own timer is only a backstop.
-        session.setMaxIdleTimeout(hub.options.idleTimeout().plus(hub.options.heartbeatInterval()).toMillis());
+        raiseContainerIdleTimeout(session, hub.options.idleTimeout().plus(hub.options.heartbeatInterval()).toMillis());
         Connection c = hub.open(new JakartaTransport(session), (AdminIdentity) auth);
         connection = c;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
         c.start();
+    }
+
+    /**
+     * Makes sure the container's own idle timer cannot close a connection before the adapter's idle check would:
+     * raises a container timeout shorter than {@code wantedMillis}, and leaves a longer one or none (0) alone —
+     * the adapter closes idle connections itself, so no container timer is needed.
+     *
+     * <p>Never turn "none" into a timeout: Tyrus 2 re-arms its idle check on every send and receive with the
+     * current timeout, so while that is 0 the check is scheduled to run at once. One that has started but not yet
+     * read the timeout when this method sets it then sees a positive timeout and closes the brand-new session
+     * "because of the idle timeout" (sent as 1000): an intermittent close of a just-opened connection.
+     *
+     * @param session      the new session
+     * @param wantedMillis the shortest acceptable container idle timeout, in milliseconds
+     */
+    static void raiseContainerIdleTimeout(Session session, long wantedMillis) {
+        long current = session.getMaxIdleTimeout();
+        if (current > 0 && current < wantedMillis) {
+            session.setMaxIdleTimeout(wantedMillis);
+        }
     }
 
     @Override
