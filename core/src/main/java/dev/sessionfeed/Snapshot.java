@@ -1,5 +1,6 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.internal.SessionList;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ public record Snapshot(String epoch, long seq, Instant builtAt, List<ChatSession
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0, was " + seq);
         }
-        sessions = List.copyOf(sessions);
+        // The engine's lists are immutable already: keeping them avoids copying the whole snapshot per change.
+        sessions = sessions instanceof SessionList ? sessions : List.copyOf(sessions);
     }
 
     /**
