@@ -27,7 +27,8 @@ import java.util.Objects;
 public record Snapshot(String epoch, long seq, Instant builtAt, List<ChatSession> sessions, ChatMetrics metrics) {
 
     /**
-     * Validates and copies the components.
+     * Validates the components and copies {@code sessions} into an unmodifiable list (a list built by the feed
+     * engine is unmodifiable already and kept as is, so publishing a change does not copy the whole snapshot).
      *
      * @throws NullPointerException     if any component is null
      * @throws IllegalArgumentException if {@code seq} is negative
