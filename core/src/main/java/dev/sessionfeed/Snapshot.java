@@ -1,5 +1,6 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.internal.SessionList;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import java.util.Objects;
 public record Snapshot(String epoch, long seq, Instant builtAt, List<ChatSession> sessions, ChatMetrics metrics) {
 
     /**
-     * Validates and copies the components.
+     * Validates the components and copies {@code sessions} into an unmodifiable list (a list built by the feed
+     * engine is unmodifiable already and kept as is, so publishing a change does not copy the whole snapshot).
      *
      * @throws NullPointerException     if any component is null
      * @throws IllegalArgumentException if {@code seq} is negative
@@ -39,7 +41,8 @@ public record Snapshot(String epoch, long seq, Instant builtAt, List<ChatSession
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0, was " + seq);
         }
-        sessions = List.copyOf(sessions);
+        // The engine's lists are immutable already: keeping them avoids copying the whole snapshot per change.
+        sessions = sessions instanceof SessionList ? sessions : List.copyOf(sessions);
     }
 
     /**

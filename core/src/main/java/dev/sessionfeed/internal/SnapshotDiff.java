@@ -5,6 +5,7 @@ import dev.sessionfeed.ChatSession;
 import dev.sessionfeed.Snapshot;
 import dev.sessionfeed.SnapshotRead;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ final class SnapshotDiff {
                 removed.add(s.id());
             }
         }
-        return new Result(new ArrayList<>(after.values()), upserted, removed, metricsChange(current, read));
+        return new Result(SessionList.copyOf(new ArrayList<>(after.values())), upserted, removed, metricsChange(current, read));
     }
 
     /**
@@ -84,30 +85,49 @@ final class SnapshotDiff {
      * @return the change
      */
     static Result byIds(Snapshot current, SnapshotRead read, Set<String> requested) {
-        Map<String, ChatSession> before = index(current.sessions());
+        // Costs the change, not the snapshot: positions come from the list's shared index, and an in-place
+        // replacement copies one array (no maps or lists of the whole snapshot are built).
+        SessionList before = SessionList.copyOf(current.sessions());
         Map<String, ChatSession> fresh = indexKeepingFirst(read.sessions());
         List<ChatSession> added = new ArrayList<>();
+        int[] changedAt = new int[fresh.size()];
+        int changed = 0;
         for (ChatSession s : fresh.values()) {
-            if (!before.containsKey(s.id())) {
+            int at = before.position(s.id());
+            if (at < 0) {
                 added.add(s);
+            } else if (!s.equals(before.get(at))) {
+                changedAt[changed++] = at;
             }
         }
-        List<ChatSession> upserted = new ArrayList<>(added);
-        List<String> removed = new ArrayList<>();
-        List<ChatSession> sessions = new ArrayList<>(current.sessions().size() + added.size());
-        sessions.addAll(added);
-        for (ChatSession old : current.sessions()) {
-            ChatSession now = fresh.get(old.id());
-            if (now != null) {
-                sessions.add(now);
-                if (!now.equals(old)) {
-                    upserted.add(now);
+        int[] removedAt = new int[requested.size()];
+        int removedCount = 0;
+        for (String id : requested) {
+            if (!fresh.containsKey(id)) {
+                int at = before.position(id);
+                if (at >= 0) {
+                    removedAt[removedCount++] = at;
                 }
-            } else if (requested.contains(old.id())) {
-                removed.add(old.id());
-            } else {
-                sessions.add(old);
             }
+        }
+        Arrays.sort(changedAt, 0, changed);
+        Arrays.sort(removedAt, 0, removedCount);
+        ChatSession[] with = new ChatSession[changed];
+        List<ChatSession> upserted = new ArrayList<>(added.size() + changed);
+        upserted.addAll(added);
+        for (int i = 0; i < changed; i++) {
+            with[i] = fresh.get(before.get(changedAt[i]).id());
+            upserted.add(with[i]);
+        }
+        List<String> removed = new ArrayList<>(removedCount);
+        for (int i = 0; i < removedCount; i++) {
+            removed.add(before.get(removedAt[i]).id());
+        }
+        SessionList sessions;
+        if (added.isEmpty() && removedCount == 0) {
+            sessions = changed == 0 ? before : before.withReplaced(changedAt, with, changed);
+        } else {
+            sessions = before.rebuilt(added, removedAt, removedCount, changedAt, with, changed);
         }
         return new Result(sessions, upserted, removed, metricsChange(current, read));
     }

@@ -93,4 +93,35 @@ class SnapshotDiffTest {
         assertThat(r.sessions()).containsExactly(s("a", "waiting"));
         assertThat(r.upserted()).containsExactly(s("a", "waiting"));
     }
+
+    @Test
+    void byIdDiffsInARowListChangesInDisplayOrderAndLeaveTheCurrentListAlone() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"), s("c", "waiting"), s("d", "waiting"));
+
+        SnapshotDiff.Result first = SnapshotDiff.byIds(current,
+                read(M1, s("d", "active"), s("b", "active"), s("a", "waiting")), Set.of("d", "b", "a"));
+        Snapshot next = new Snapshot("e", 4, NOW, first.sessions(), M1);
+        SnapshotDiff.Result second = SnapshotDiff.byIds(next,
+                read(M1, s("c", "ended"), s("n", "waiting")), Set.of("c", "n", "b"));
+
+        assertThat(first.upserted()).containsExactly(s("b", "active"), s("d", "active"));
+        assertThat(first.removed()).isEmpty();
+        assertThat(first.sessions()).containsExactly(s("a", "waiting"), s("b", "active"), s("c", "waiting"), s("d", "active"));
+        assertThat(current.sessions()).extracting(ChatSession::status).containsOnly("waiting");
+        assertThat(second.upserted()).containsExactly(s("n", "waiting"), s("c", "ended"));
+        assertThat(second.removed()).containsExactly("b");
+        assertThat(second.sessions()).containsExactly(s("n", "waiting"), s("a", "waiting"), s("c", "ended"), s("d", "active"));
+        assertThat(next.sessions()).containsExactly(s("a", "waiting"), s("b", "active"), s("c", "waiting"), s("d", "active"));
+    }
+
+    @Test
+    void byIdDiffWithoutChangeKeepsTheCurrentList() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"));
+        Snapshot engine = new Snapshot("e", 3, NOW, SessionList.copyOf(current.sessions()), M1);
+
+        SnapshotDiff.Result r = SnapshotDiff.byIds(engine, read(M1, s("b", "waiting")), Set.of("b"));
+
+        assertThat(r.isEmpty()).isTrue();
+        assertThat(r.sessions()).isSameAs(engine.sessions());
+    }
 }
