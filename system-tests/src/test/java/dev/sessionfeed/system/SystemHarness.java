@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
@@ -296,28 +295,27 @@ final class SystemHarness implements AutoCloseable {
 
     Duration awaitSettled(Duration deadline, java.util.Collection<AdminClient> which) {
         long start = System.nanoTime();
-        long end = start + deadline.toNanos();
-        List<String> diffs = List.of();
-        while (System.nanoTime() < end) {
-            try {
-                diffs = differences(which);
-            } catch (RuntimeException e) {
-                diffs = List.of("database not readable: " + e);
-            }
-            if (diffs.isEmpty()) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(20); // polling interval of the check itself, not a wait for an event
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting to settle");
-            }
+        java.util.concurrent.atomic.AtomicReference<List<String>> diffs = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        try {
+            org.awaitility.Awaitility.await().atMost(deadline).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        List<String> d;
+                        try {
+                            d = differences(which);
+                        } catch (RuntimeException e) {
+                            d = List.of("database not readable: " + e);
+                        }
+                        diffs.set(d);
+                        return d.isEmpty();
+                    });
+            return Duration.ofNanos(System.nanoTime() - start);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> d = diffs.get();
+            Node n = node;
+            throw new AssertionError("clients did not equal the database within " + deadline + " (feed status "
+                    + (n == null ? "no node" : n.feed.status() + " / " + n.feed.statusReason() + ", source " + n.source.status())
+                    + "): " + (d.size() > 12 ? d.subList(0, 12) + " ... (" + d.size() + ")" : d), e);
         }
-        Node n = node;
-        throw new AssertionError("clients did not equal the database within " + deadline + " (feed status "
-                + (n == null ? "no node" : n.feed.status() + " / " + n.feed.statusReason() + ", source " + n.source.status())
-                + "): " + (diffs.size() > 12 ? diffs.subList(0, 12) + " ... (" + diffs.size() + ")" : diffs));
     }
 
     /** Order violations seen by any client so far. */
