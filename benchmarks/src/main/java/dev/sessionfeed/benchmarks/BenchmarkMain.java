@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The benchmark suite's entry point.
  *
  * <pre>
- * java -jar benchmarks/target/sessionfeed-benchmarks.jar [--full] [--only a,b] [--profile] [--results DIR] [--markdown FILE]
+ * java -jar benchmarks/target/sessionfeed-benchmarks.jar [--full] [--only a,b] [--profile] [--durable] [--results DIR] [--markdown FILE]
  * java -jar benchmarks/target/sessionfeed-benchmarks.jar --list
  * java -jar benchmarks/target/sessionfeed-benchmarks.jar jmh [JMH options]      (the micro benchmarks)
  * </pre>
@@ -57,6 +57,7 @@ public final class BenchmarkMain {
         }
         boolean full = false;
         boolean profile = false;
+        boolean durable = false;
         boolean regenerateOnly = false;
         Set<String> only = new LinkedHashSet<>();
         Path results = defaultResultsDir();
@@ -65,6 +66,7 @@ public final class BenchmarkMain {
             switch (args[i]) {
                 case "--full" -> full = true;
                 case "--profile" -> profile = true;
+                case "--durable" -> durable = true;
                 case "--regenerate" -> regenerateOnly = true;
                 case "--only" -> only.addAll(Arrays.asList(value(args, ++i, "--only").split(",")));
                 case "--results" -> results = Path.of(value(args, ++i, "--results"));
@@ -101,7 +103,7 @@ public final class BenchmarkMain {
             System.err.println("unknown scenario(s): " + unknown + "; --list shows them");
             System.exit(2);
         }
-        int failures = run(selected, full, profile, results, markdown);
+        int failures = run(selected, full, profile, durable, results, markdown);
         System.exit(failures == 0 ? 0 : 1);
     }
 
@@ -111,15 +113,17 @@ public final class BenchmarkMain {
      * @param scenarios the scenarios, in order
      * @param full      the full suite?
      * @param profile   record a JFR profile of each scenario and add its summary
+     * @param durable   run PostgreSQL with {@code fsync = on} (see {@link BenchContext#DURABLE_CONFIG})
      * @param results   the results folder
      * @param markdown  the Markdown file, or null to skip it
      * @return the number of scenarios that failed
      */
-    public static int run(List<Scenario> scenarios, boolean full, boolean profile, Path results, Path markdown) {
+    public static int run(List<Scenario> scenarios, boolean full, boolean profile, boolean durable, Path results,
+            Path markdown) {
         int failures = 0;
         Map<String, Object> env = Environment.describe();
         long suiteStart = System.nanoTime();
-        try (BenchContext ctx = new BenchContext(full)) {
+        try (BenchContext ctx = new BenchContext(full, durable)) {
             for (Scenario s : scenarios) {
                 LOG.info("=== {} — {} ({})", s.name(), s.title(), full ? "full" : "quick");
                 Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -146,7 +150,7 @@ public final class BenchmarkMain {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> header = new LinkedHashMap<>();
-                header.put("suite", (full ? "full" : "quick") + (profile ? " + JFR profile" : ""));
+                header.put("suite", (full ? "full" : "quick") + (profile ? " + JFR profile" : "") + (durable ? " + durable (fsync on)" : ""));
                 header.put("date", date.toString());
                 header.put("durationSeconds", Math.round(secs * 10) / 10.0);
                 header.put("environment", env);
@@ -183,7 +187,7 @@ public final class BenchmarkMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar sessionfeed-benchmarks.jar [--full] [--only name,name] [--profile] [--results DIR] "
+        out.println("usage: java -jar sessionfeed-benchmarks.jar [--full] [--only name,name] [--profile] [--durable] [--results DIR] "
                 + "[--markdown FILE] | --regenerate (Markdown from the JSON files only) | --list | jmh [JMH options]");
     }
 }

@@ -26,17 +26,27 @@ public final class BenchContext implements AutoCloseable {
             "pg_stat_statements.track", "top",
             "max_connections", "300");
 
+    /** Settings added by {@code --durable}: PostgreSQL's production defaults for durability. */
+    public static final Map<String, String> DURABLE_CONFIG = Map.of(
+            "fsync", "on",
+            "full_page_writes", "on",
+            "synchronous_commit", "on");
+
     private final boolean full;
+    private final boolean durable;
     private PostgresServer server;
     private Map<String, Object> serverInfo;
 
     /**
      * Creates a context.
      *
-     * @param full whether this is the {@code --full} suite (more clients, longer runs)
+     * @param full    whether this is the {@code --full} suite (more clients, longer runs)
+     * @param durable whether PostgreSQL runs with {@code fsync = on} (the testkit's default is off: test data is
+     *                disposable); every commit then waits for the disk, as in production
      */
-    public BenchContext(boolean full) {
+    public BenchContext(boolean full, boolean durable) {
         this.full = full;
+        this.durable = durable;
     }
 
     /**
@@ -78,7 +88,11 @@ public final class BenchContext implements AutoCloseable {
      */
     public synchronized PostgresServer server() {
         if (server == null) {
-            server = PostgresServer.embedded(SERVER_CONFIG);
+            Map<String, String> config = new java.util.LinkedHashMap<>(SERVER_CONFIG);
+            if (durable) {
+                config.putAll(DURABLE_CONFIG);
+            }
+            server = PostgresServer.embedded(config);
         }
         return server;
     }
