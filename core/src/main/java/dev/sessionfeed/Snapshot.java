@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param seq      the sequence number of this state, {@code >= 0}
  * @param builtAt  when the data was read
  * @param sessions the sessions in display order (newest first by default); unmodifiable
- * @param metrics  the metrics read in the same transaction
+ * @param metrics  the metrics read from the same database snapshot as the sessions
  */
 public record Snapshot(String epoch, long seq, Instant builtAt, List<ChatSession> sessions, ChatMetrics metrics) {
 

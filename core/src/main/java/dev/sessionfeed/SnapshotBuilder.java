@@ -6,8 +6,9 @@ import java.util.Set;
  * Reads sessions and metrics from the database. The feed engine calls it from its rebuild thread only; an
  * implementation need not be thread-safe unless it is shared between feeds.
  *
- * <p>Each call must read sessions and metrics in one consistent transaction (the JDBC implementation uses
- * {@code REPEATABLE READ, READ ONLY}), so the metrics always describe the sessions they are published with.
+ * <p>Each call must read sessions and metrics from one consistent snapshot of the database (the JDBC
+ * implementation reads both with one SQL statement), so the metrics always describe the sessions they are
+ * published with.
  *
  * @see dev.sessionfeed.jdbc.JdbcSnapshotBuilder
  */

@@ -8,8 +8,8 @@ import java.util.Objects;
  * What one {@link SnapshotBuilder} call read, before the feed stamps it with an epoch and seq.
  *
  * @param sessions the sessions read, in display order; unmodifiable
- * @param metrics  the metrics read in the same transaction
- * @param readAt   when the transaction read them (database or local clock)
+ * @param metrics  the metrics read from the same database snapshot as the sessions
+ * @param readAt   when the database read them (its {@code now()}, or the local clock)
  */
 public record SnapshotRead(List<ChatSession> sessions, ChatMetrics metrics, Instant readAt) {
 

@@ -3,6 +3,7 @@ package dev.sessionfeed.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.sessionfeed.ChatMetrics;
 import dev.sessionfeed.ChatSession;
@@ -25,7 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -155,20 +160,155 @@ class JdbcSnapshotBuilderTest {
     }
 
     @Test
-    void readsSessionsAndMetricsInOneRepeatableReadReadOnlyTransaction() {
+    void readAtIsTheNowOfTheStatementThatReadSessionsAndMetrics() {
         SessionFixtures.insertSession(db, "w", "waiting");
         JdbcSnapshotBuilder probing = JdbcSnapshotBuilder.builder(db.dataSource())
-                .metricsQuery("SELECT current_setting('transaction_isolation') AS isolation,"
-                        + " current_setting('transaction_read_only') AS \"readOnly\","
-                        + " (SELECT count(*) FROM chat_sessions) AS n, now() AS \"txnNow\"")
+                .metricsQuery("SELECT (SELECT count(*) FROM chat_sessions) AS n, now() AS \"txnNow\"")
                 .build();
 
         SnapshotRead read = probing.buildFull();
 
-        assertThat(read.metrics().get("isolation")).isEqualTo("repeatable read");
-        assertThat(read.metrics().get("readOnly")).isEqualTo("on");
+        assertThat(read.sessions()).extracting(ChatSession::id).containsExactly("w");
         assertThat(read.metrics().get("n")).isEqualTo(1L);
         assertThat(read.readAt().toString()).isEqualTo(read.metrics().get("txnNow"));
+    }
+
+    @Test
+    void everyReadIsExactlyOneStatementOnAnAutoCommitConnection() {
+        SessionFixtures.seed(db, 20, new Random(5));
+        List<String> events = new ArrayList<>();
+        JdbcSnapshotBuilder counted = JdbcSnapshotBuilder.builder(recording(db.dataSource(), events, false)).build();
+        String someId = builder.buildFull().sessions().get(0).id();
+
+        SnapshotRead full = counted.buildFull();
+        List<String> fullEvents = List.copyOf(events);
+        events.clear();
+        SnapshotRead byId = counted.refresh(Set.of(someId, "missing"));
+        List<String> refreshEvents = List.copyOf(events);
+        events.clear();
+        SnapshotRead metricsOnly = counted.refresh(Set.of());
+        List<String> metricsEvents = List.copyOf(events);
+
+        assertThat(full.sessions()).isEqualTo(expectedFromTable(null));
+        assertThat(byId.sessions()).extracting(ChatSession::id).containsExactly(someId);
+        assertThat(metricsOnly.metrics().get("totalSessions")).isEqualTo(full.metrics().get("totalSessions"));
+        for (List<String> e : List.of(fullEvents, refreshEvents, metricsEvents)) {
+            assertThat(e).as("statements and transaction calls of one read")
+                    .filteredOn(s -> s.startsWith("execute")).hasSize(1);
+            assertThat(e).noneMatch(s -> s.startsWith("commit") || s.startsWith("rollback")
+                    || s.startsWith("setAutoCommit") || s.startsWith("setTransactionIsolation") || s.startsWith("setReadOnly"));
+            assertThat(e).last().isEqualTo("close");
+        }
+    }
+
+    @Test
+    void aConnectionWithAutoCommitOffIsLeftOutsideATransactionWithAutoCommitStillOff() throws Exception {
+        SessionFixtures.insertSession(db, "w", "waiting");
+        try (Connection physical = db.connect(); Connection watcher = db.connect()) {
+            long pid;
+            try (Statement st = physical.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
+            }
+            physical.setAutoCommit(false);
+            List<String> events = new ArrayList<>();
+            JdbcSnapshotBuilder onIt = JdbcSnapshotBuilder.builder(borrowing(physical, events)).build();
+
+            SnapshotRead read = onIt.buildFull();
+            SnapshotRead refreshed = onIt.refresh(Set.of("w"));
+
+            assertThat(read.sessions()).extracting(ChatSession::id).containsExactly("w");
+            assertThat(refreshed.sessions()).extracting(ChatSession::id).containsExactly("w");
+            assertThat(events).filteredOn(s -> s.startsWith("execute")).hasSize(2);
+            assertThat(events).filteredOn(s -> s.equals("commit")).hasSize(2);
+            assertThat(events).noneMatch(s -> s.startsWith("setAutoCommit"));
+            assertThat(physical.getAutoCommit()).isFalse();
+            assertThat(backendState(watcher, pid)).isEqualTo("idle");
+            // SET TRANSACTION works only as the first statement of a transaction: none is open.
+            try (Statement st = physical.createStatement()) {
+                st.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                try (ResultSet rs = st.executeQuery("SHOW transaction_isolation")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("serializable");
+                }
+            }
+            physical.rollback();
+        }
+    }
+
+    @Test
+    void aFailedReadOnAConnectionWithAutoCommitOffRollsBack() throws Exception {
+        try (Connection physical = db.connect(); Connection watcher = db.connect()) {
+            long pid;
+            try (Statement st = physical.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
+            }
+            physical.setAutoCommit(false);
+            JdbcSnapshotBuilder twoRows = JdbcSnapshotBuilder.builder(borrowing(physical, new ArrayList<>()))
+                    .metricsQuery("SELECT x AS n FROM generate_series(1, 2) AS x").build();
+
+            assertThatThrownBy(twoRows::buildFull).isInstanceOf(SessionFeedException.class);
+
+            assertThat(physical.getAutoCommit()).isFalse();
+            assertThat(backendState(watcher, pid)).isEqualTo("idle");
+        }
+    }
+
+    @Test
+    void sessionsAndMetricsOfFullReadsAndRefreshesAgreeWhileAWriterChangesThem() throws Exception {
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pool.add("k-" + i);
+        }
+        Set<String> all = Set.copyOf(pool);
+        AtomicLong writes = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            Random random = new Random(17);
+            try {
+                while (!stop.get()) {
+                    String id = pool.get(random.nextInt(pool.size()));
+                    // An insert, a status change (archived leaves the scope) or a delete, each its own transaction.
+                    if (SessionFixtures.updateStatus(db, id, SessionFixtures.randomStatus(random)) == 0) {
+                        SessionFixtures.insertSession(db, id, SessionFixtures.randomStatus(random));
+                    } else if (random.nextInt(10) == 0) {
+                        SessionFixtures.deleteSession(db, id);
+                    }
+                    writes.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                writerFailure.set(t);
+            }
+        }, "test-writer");
+        writer.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= 10);
+            long before = writes.get();
+            for (int i = 0; i < 40; i++) {
+                SnapshotRead read = i % 2 == 0 ? builder.buildFull() : builder.refresh(all);
+                assertAgree(read, "read " + i);
+            }
+            // Otherwise the reads proved nothing.
+            assertThat(writes.get() - before).as("writes while reading").isGreaterThanOrEqualTo(10);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(writerFailure.get()).isNull();
+    }
+
+    private static void assertAgree(SnapshotRead read, String what) {
+        Map<String, Long> counted = read.sessions().stream()
+                .collect(Collectors.groupingBy(ChatSession::status, Collectors.counting()));
+        @SuppressWarnings("unchecked")
+        Map<String, Number> reported = (Map<String, Number>) read.metrics().get("countsByStatus");
+        assertThat(reported.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().longValue())))
+                .as(what).isEqualTo(counted);
+        assertThat(read.metrics().get("totalSessions")).as(what).isEqualTo((long) read.sessions().size());
+        assertThat(read.metrics().get("waitingNow")).as(what).isEqualTo(counted.getOrDefault("waiting", 0L));
     }
 
     @Test
@@ -267,6 +407,89 @@ class JdbcSnapshotBuilderTest {
     }
 
     @Test
+    void customMetricsKeepTheirSqlTypesWhetherOrNotSessionsAreInScope() {
+        JdbcSnapshotBuilder custom = JdbcSnapshotBuilder.builder(db.dataSource())
+                .metricsQuery("SELECT TIMESTAMPTZ '2026-01-02 03:04:05.123456+00' AS at,"
+                        + " TIMESTAMP '2026-01-02 03:04:05' AS local, DATE '2026-01-02' AS day,"
+                        + " '{\"a\": [1, 2.5, null], \"b\": {\"c\": true}}'::jsonb AS doc, 1.50::numeric AS ratio,"
+                        + " 2.5::float8 AS f, 7::int AS i, ARRAY[1, 2] AS arr, true AS yes, NULL::text AS nothing")
+                .build();
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("at", "2026-01-02T03:04:05.123456Z");
+        expected.put("local", "2026-01-02T03:04:05");
+        expected.put("day", "2026-01-02");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("a", java.util.Arrays.asList(1, 2.5, null));
+        doc.put("b", Map.of("c", true));
+        expected.put("doc", doc);
+        expected.put("ratio", new java.math.BigDecimal("1.50"));
+        expected.put("f", 2.5);
+        expected.put("i", 7);
+        expected.put("arr", List.of(1, 2));
+        expected.put("yes", true);
+        expected.put("nothing", null);
+
+        assertThat(custom.buildFull().metrics().values()).as("no session in scope").containsExactlyEntriesOf(expected);
+        SessionFixtures.seed(db, 12, new Random(9));
+        assertThat(custom.buildFull().metrics().values()).as("sessions in scope").containsExactlyEntriesOf(expected);
+        assertThat(custom.refresh(Set.of("s-1", "s-2")).metrics().values()).containsExactlyEntriesOf(expected);
+        assertThat(custom.refresh(Set.of()).metrics().values()).containsExactlyEntriesOf(expected);
+    }
+
+    @Test
+    void customMetricsQueryReturningTwoRowsFailsEveryKindOfReadWithSessionsInScope() {
+        SessionFixtures.seed(db, 5, new Random(2));
+        JdbcSnapshotBuilder custom = JdbcSnapshotBuilder.builder(db.dataSource())
+                .metricsQuery("SELECT x AS n FROM generate_series(1, 2) AS x").build();
+
+        assertThatThrownBy(custom::buildFull).isInstanceOf(SessionFeedException.class)
+                .hasMessageContaining("full read").hasMessageContaining("at most one row");
+        assertThatThrownBy(() -> custom.refresh(Set.of("s-0", "s-1"))).isInstanceOf(SessionFeedException.class)
+                .hasMessageContaining("refresh of 2 ids").hasMessageContaining("at most one row");
+        assertThatThrownBy(() -> custom.refresh(Set.of())).isInstanceOf(SessionFeedException.class)
+                .hasMessageContaining("refresh of 0 ids").hasMessageContaining("at most one row");
+    }
+
+    @Test
+    void customMetricsQueryReturningNoRowStillReadsTheSessions() {
+        SessionFixtures.seed(db, 8, new Random(4));
+        Instant fixed = Instant.parse("2030-01-01T00:00:00Z");
+        JdbcSnapshotBuilder custom = JdbcSnapshotBuilder.builder(db.dataSource())
+                .metricsQuery("SELECT 1 AS one WHERE false")
+                .clock(java.time.Clock.fixed(fixed, java.time.ZoneOffset.UTC))
+                .build();
+
+        SnapshotRead read = custom.buildFull();
+
+        assertThat(read.sessions()).isNotEmpty().isEqualTo(expectedFromTable(null));
+        assertThat(read.metrics()).isEqualTo(ChatMetrics.EMPTY);
+        assertThat(read.readAt()).isEqualTo(fixed);
+    }
+
+    @Test
+    void readsAttributeColumnsThatAreAlsoModelColumns() {
+        SessionFixtures.insertSession(db, "a", "active");
+        SessionFixtures.insertSession(db, "w", "waiting");
+        JdbcSnapshotBuilder withAttributes = JdbcSnapshotBuilder.builder(db.dataSource())
+                .table(SessionTable.builder().attributeColumn("status").attributeColumn("created_at")
+                        .attributeColumn("archived_at").build())
+                .build();
+
+        SnapshotRead read = withAttributes.buildFull();
+
+        assertThat(read.sessions()).extracting(ChatSession::id).containsExactlyElementsOf(
+                expectedFromTable(null).stream().map(ChatSession::id).collect(Collectors.toList()));
+        for (ChatSession s : read.sessions()) {
+            assertThat(s.attributes()).containsOnlyKeys("status", "created_at", "archived_at");
+            assertThat(s.attributes().get("status")).isEqualTo(s.status());
+            assertThat(s.attributes().get("created_at")).isEqualTo(s.createdAt().toString());
+            assertThat(s.attributes().get("archived_at")).isNull();
+        }
+        assertThat(withAttributes.refresh(Set.of("w")).sessions()).singleElement()
+                .satisfies(s -> assertThat(s.attributes().get("status")).isEqualTo("waiting"));
+    }
+
+    @Test
     void customMetricsQueryReturningNoRowGivesEmptyMetricsAndClockTime() {
         Instant fixed = Instant.parse("2030-01-01T00:00:00Z");
         JdbcSnapshotBuilder custom = JdbcSnapshotBuilder.builder(db.dataSource())
@@ -354,6 +577,83 @@ class JdbcSnapshotBuilderTest {
         assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> JdbcSnapshotBuilder.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
         assertThatThrownBy(() -> builder.refresh(null)).isInstanceOf(NullPointerException.class).hasMessage("ids");
+    }
+
+    private static String backendState(Connection watcher, long pid) throws SQLException {
+        try (java.sql.PreparedStatement ps = watcher.prepareStatement("SELECT state FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setLong(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("backend %d is connected", pid).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /**
+     * A data source over the real one whose connections record, in {@code events}, every statement executed and
+     * every transaction call made through them; {@code autoCommitOff} hands them out with auto-commit off.
+     */
+    private static DataSource recording(DataSource real, List<String> events, boolean autoCommitOff) {
+        return proxy(DataSource.class, (p, m, a) -> {
+            if (m.getName().equals("getConnection")) {
+                Connection c = (Connection) invoke(real, m, a);
+                c.setAutoCommit(!autoCommitOff);
+                return recordingConnection(c, events, true);
+            }
+            return invoke(real, m, a);
+        });
+    }
+
+    /** A data source that lends the same real connection every time, like a pool: closing it only records "close". */
+    private static DataSource borrowing(Connection physical, List<String> events) {
+        return proxy(DataSource.class, (p, m, a) -> {
+            if (m.getName().equals("getConnection")) {
+                return recordingConnection(physical, events, false);
+            }
+            throw new UnsupportedOperationException(m.getName());
+        });
+    }
+
+    private static Connection recordingConnection(Connection c, List<String> events, boolean closeReally) {
+        return proxy(Connection.class, (p, m, a) -> {
+            String name = m.getName();
+            switch (name) {
+                case "close":
+                    events.add("close");
+                    return closeReally ? invoke(c, m, a) : null;
+                case "commit": case "rollback": case "setAutoCommit": case "setTransactionIsolation": case "setReadOnly":
+                case "setSavepoint": case "releaseSavepoint":
+                    events.add(name + (a == null ? "" : java.util.Arrays.toString(a)));
+                    return invoke(c, m, a);
+                case "createStatement": case "prepareStatement": case "prepareCall": {
+                    Object st = invoke(c, m, a);
+                    Class<?> type = name.equals("createStatement") ? Statement.class
+                            : name.equals("prepareCall") ? java.sql.CallableStatement.class : java.sql.PreparedStatement.class;
+                    String sql = a == null || a.length == 0 ? "" : String.valueOf(a[0]);
+                    return proxy(type, (sp, sm, sa) -> {
+                        if (sm.getName().startsWith("execute")) {
+                            events.add(sm.getName() + ": " + (sa != null && sa.length > 0 ? sa[0] : sql));
+                        }
+                        return invoke(st, sm, sa);
+                    });
+                }
+                default:
+                    return invoke(c, m, a);
+            }
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(JdbcSnapshotBuilderTest.class.getClassLoader(),
+                new Class<?>[] {type}, handler));
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private void insert(String id, String status, String agent, String age, String firstResponseAge, String endedAge) {

@@ -10,8 +10,8 @@ import java.sql.SQLException;
  * shared by the snapshot builder, the polling source and the command handler so they always agree.
  *
  * <p>The condition has two parameters, bound by {@link #bind}: the hidden statuses as a {@code text[]} and the
- * retention in microseconds. It uses the transaction's {@code now()}, so every statement of one transaction sees
- * the same scope.
+ * retention in microseconds. It uses the transaction's {@code now()}, so every place it appears in one statement
+ * (and every statement of one transaction) sees the same scope.
  */
 public final class ScopeSql {
 
