@@ -197,6 +197,7 @@ class HubTest {
         JsonNode full = got.stream().filter(m -> m.path("type").asText().equals("session_update")).reduce((a, b) -> b).orElseThrow();
         assertThat(full.path("seq").asLong()).isEqualTo(feed.current().seq());
         assertThat(full.path("data").path("sessions")).hasSize(1000);
+        assertThat(hub.stats().fullStateConflations()).isPositive();
     }
 
     @Test
@@ -211,6 +212,7 @@ class HubTest {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> stalled.closedWith != null);
             assertThat(stalled.closedWith).isEqualTo(1013);
             assertThat(quick.connectionCount()).isZero();
+            assertThat(quick.stats().slowClientsClosed()).isEqualTo(1);
         } finally {
             quick.close();
         }
