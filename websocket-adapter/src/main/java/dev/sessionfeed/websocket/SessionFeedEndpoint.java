@@ -37,6 +37,11 @@ import java.util.function.Predicate;
  * answered with {@code ack} and written to the {@code sessionfeed.audit} logger (who, what, result — never
  * frame bodies or tokens).
  *
+ * <p>Threads: the feed's rebuild thread only queues each change on every connection and hands the sends to a
+ * fixed pool of {@link WebSocketOptions#senderThreads()} sender threads, so no container call (framing, socket
+ * write) ever runs on it. Commands run on at most {@link WebSocketOptions#workerThreads()} worker threads;
+ * close frames and pings on two I/O threads; heartbeat and slow-client checks on one housekeeping thread.
+ *
  * <p>Thread-safe. The endpoint registers itself with the feed on creation; {@link #close()} (idempotent)
  * closes every connection with 1001, removes it from the feed and stops its threads. It does not close the
  * feed.
@@ -138,6 +143,18 @@ public final class SessionFeedEndpoint implements AutoCloseable {
      */
     public int connectionCount() {
         return hub.connectionCount();
+    }
+
+    /**
+     * The endpoint's counters: connections, broadcasts, shared encodes, frames and chars sent, conflations,
+     * slow clients closed, commands refused as busy, and the feed's rebuild-thread time spent in this endpoint.
+     * Cheap (no lock over the connections' sends); call it as often as a metrics scrape needs. Thread-safe; the
+     * snapshot is not atomic across fields (see {@link WebSocketStats}). Keeps working after {@link #close()}.
+     *
+     * @return a new immutable snapshot
+     */
+    public WebSocketStats stats() {
+        return hub.stats();
     }
 
     /** Closes all connections with 1001, unregisters from the feed and stops the endpoint's threads. Idempotent. */

@@ -32,6 +32,8 @@ import java.util.concurrent.ThreadFactory;
  *   <tr><td>{@link Builder#slowClientGrace slowClientGrace}</td><td>10 s</td></tr>
  *   <tr><td>{@link Builder#maxQueuedFrames maxQueuedFrames}</td><td>64</td></tr>
  *   <tr><td>{@link Builder#permessageDeflate permessageDeflate}</td><td>false</td></tr>
+ *   <tr><td>{@link Builder#senderThreads senderThreads}</td><td>{@code min(4, max(2, availableProcessors))}</td></tr>
+ *   <tr><td>{@link Builder#workerThreads workerThreads}</td><td>8 (commands; up to 4 × as many wait)</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -51,6 +53,8 @@ public final class WebSocketOptions {
     private final boolean permessageDeflate;
     private final Clock clock;
     private final ThreadFactory threadFactory;
+    private final int senderThreads;
+    private final int workerThreads;
 
     private WebSocketOptions(Builder b) {
         this.authenticator = b.authenticator;
@@ -68,6 +72,8 @@ public final class WebSocketOptions {
         this.permessageDeflate = b.permessageDeflate;
         this.clock = b.clock;
         this.threadFactory = b.threadFactory;
+        this.senderThreads = b.senderThreads;
+        this.workerThreads = b.workerThreads;
     }
 
     /**
@@ -110,6 +116,12 @@ public final class WebSocketOptions {
     public Clock clock() { return clock; }
     /** @return the thread factory for the endpoint's threads, or null for the default */
     public ThreadFactory threadFactory() { return threadFactory; }
+    /** @return how many threads start the sends of broadcasts (a fixed pool) */
+    public int senderThreads() { return senderThreads; }
+    /** @return the most threads that run commands at once */
+    public int workerThreads() { return workerThreads; }
+    /** @return how many commands may wait for a worker thread before further ones are answered "busy": 4 × {@link #workerThreads()} */
+    public int maxQueuedCommands() { return workerThreads * 4; }
 
     /**
      * The permission a command action needs.
@@ -143,6 +155,8 @@ public final class WebSocketOptions {
         private boolean permessageDeflate;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory;
+        private int senderThreads = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        private int workerThreads = 8;
 
         private Builder(AdminAuthenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
@@ -314,14 +328,45 @@ public final class WebSocketOptions {
         }
 
         /**
-         * The factory for the endpoint's threads (one housekeeping thread, workers for commands and closes).
-         * Default: daemon threads named {@code sessionfeed-ws-*}.
+         * The factory for all of the endpoint's threads: the housekeeping thread (heartbeat, idle and slow-client
+         * checks), the {@linkplain #senderThreads sender threads} (start the sends of broadcasts), the
+         * {@linkplain #workerThreads worker threads} (commands) and two I/O threads (close frames and pings,
+         * which some containers write blocking). The endpoint shuts these threads down on close; it never
+         * shuts down the factory. Default: daemon threads named {@code sessionfeed-ws-housekeeping-1},
+         * {@code sessionfeed-ws-send-N}, {@code sessionfeed-ws-worker-N} and {@code sessionfeed-ws-io-N}.
          *
          * @param factory the factory
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * How many threads start the sends of broadcasts. The feed's rebuild thread only queues each change
+         * for each connection (no container call); these threads then hand the frames to the container, each
+         * for a share of the connections. A fixed pool, started on first use. Default
+         * {@code min(4, max(2, availableProcessors))}.
+         *
+         * @param threads 1 to 64
+         * @return this builder
+         */
+        public Builder senderThreads(int threads) {
+            this.senderThreads = Checks.intBetween("senderThreads", threads, 1, 64);
+            return this;
+        }
+
+        /**
+         * The most threads that run commands (the {@link CommandHandler} may block on the database) at once.
+         * Up to 4 × as many commands wait for a thread; a command arriving when that queue is full is answered
+         * with {@code rate_limited} ("server busy"). Worker threads end after 60 s without work. Default 8.
+         *
+         * @param threads 1 to 256
+         * @return this builder
+         */
+        public Builder workerThreads(int threads) {
+            this.workerThreads = Checks.intBetween("workerThreads", threads, 1, 256);
             return this;
         }
 

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * becomes the latest full state when it is its turn. A send unfinished for longer than the grace period closes
  * the connection with 1013. Thread-safe: the queue and flags are guarded by {@code this}; no I/O happens under
  * the lock.
+ *
+ * <p>Who sends: frames queued by a broadcast (on the feed's rebuild thread) are only queued there; the hub's
+ * sender threads start the send ({@link #offerDelta} returns whether to schedule one, {@code pumpScheduled}
+ * keeps a connection in at most one pending batch). Replies to inbound frames are sent from the inbound
+ * thread, and each completion callback starts the next send on whatever thread the container runs it.
  */
 public final class Connection {
 
@@ -69,6 +74,8 @@ public final class Connection {
     private int queuedState;
     private int queuedControl;
     private boolean inFlight;
+    private boolean pumpScheduled;
+    private int inFlightChars = -1; // -1: a ping
     private long inFlightSince;
     private long lastPing;
     private boolean subscribed;
@@ -220,7 +227,15 @@ public final class Connection {
         try {
             hub.worker.execute(() -> runCommand(handler.get(), cmd));
         } catch (RejectedExecutionException e) {
-            internal("queueing command " + cmd.id(), e, cmd.id());
+            if (hub.isClosed()) {
+                return; // the endpoint is closing this connection
+            }
+            // Every worker is busy and the queue is full: the client may retry this id later, like a rate limit.
+            hub.commandsBusy.increment();
+            audit(cmd, "busy");
+            hub.logBusy(cmd.id(), id());
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "server busy: too many commands waiting; retry later",
+                    cmd.id());
         }
     }
 
@@ -244,7 +259,8 @@ public final class Connection {
             if (err != null) {
                 log.warn("refresh after command {} failed; acknowledging with the current seq {}", cmd.id(), ackSeq, err);
             }
-            control(hub.codec.encode(new ServerMessage.Ack(hub.feed.epoch(), now(), cmd.id(), r, ackSeq)));
+            // The refresh may complete on the feed's rebuild thread, which must never call the container.
+            controlHandedOff(hub.codec.encode(new ServerMessage.Ack(hub.feed.epoch(), now(), cmd.id(), r, ackSeq)));
         });
     }
 
@@ -276,24 +292,29 @@ public final class Connection {
 
     // --------------------------------------------------------------------------------------------- outbound
 
-    void onDelta(SessionDelta delta, FullFrames.DeltaFrame frame, FullFrames full) {
+    /**
+     * Queues a broadcast change (rebuild thread: no I/O).
+     *
+     * @return true if the caller must {@linkplain Hub#ready schedule} a pump for this connection
+     */
+    boolean offerDelta(SessionDelta delta, FullFrames.DeltaFrame frame, FullFrames full) {
         synchronized (this) {
             if (closed || !subscribed || delta.seq() <= lastQueuedSeq || !delta.epoch().equals(full.snapshot.epoch())) {
-                return;
+                return false;
             }
             if (delta.prevSeq() != lastQueuedSeq) {
-                markFull(); // missed something: the latest full state repairs it
+                conflateLocked(); // missed something: the latest full state repairs it
                 lastQueuedSeq = delta.seq();
             } else if (deltas) {
                 if (queuedState >= maxQueued) {
-                    markFull();
+                    conflateLocked();
                 } else {
                     add(new Out(frame.text(), delta.seq(), true));
                 }
                 lastQueuedSeq = delta.seq();
             } else {
-                if (inFlight && queuedState > 0) {
-                    markFull(); // busy: keep only the latest full state
+                if ((inFlight || pumpScheduled) && queuedState > 0) {
+                    conflateLocked(); // busy: keep only the latest full state
                 } else {
                     if (delta.sessionsChanged()) {
                         add(new Out(full.sessionUpdate(), delta.seq(), true));
@@ -304,33 +325,81 @@ public final class Connection {
                 }
                 lastQueuedSeq = delta.seq();
             }
+            return claimPumpLocked();
         }
-        pump();
     }
 
-    void onStatus(String text) {
-        boolean send;
+    /**
+     * Queues a broadcast status frame (rebuild thread: no I/O).
+     *
+     * @return true if the caller must {@linkplain Hub#ready schedule} a pump for this connection
+     */
+    boolean offerStatus(String text) {
         synchronized (this) {
-            send = subscribed && !closed;
+            if (!subscribed || closed || !addControlLocked(text)) {
+                return false;
+            }
+            return claimPumpLocked();
         }
-        if (send) {
-            control(text);
+    }
+
+    /** Marks a pump as scheduled if one is needed: something queued, nothing in flight, none scheduled yet. */
+    private boolean claimPumpLocked() {
+        if (closed || inFlight || pumpScheduled || queue.isEmpty()) {
+            return false;
         }
+        pumpScheduled = true;
+        return true;
+    }
+
+    /** Runs on a sender thread: the pump a broadcast scheduled. */
+    void runScheduledPump() {
+        pump(true);
+    }
+
+    /** The sender pool refused the scheduled pump (the hub is closing). */
+    void pumpRejected() {
+        synchronized (this) {
+            pumpScheduled = false;
+        }
+        close(1001, "endpoint closed");
+    }
+
+    private void conflateLocked() {
+        hub.conflations.increment();
+        markFull();
     }
 
     private void control(String text) {
         synchronized (this) {
-            if (closed) {
+            if (closed || !addControlLocked(text)) {
                 return;
             }
-            if (queuedControl >= Math.max(16, maxQueued)) {
-                log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
-                closeLocked(1013, "too many unread replies");
-                return;
-            }
-            add(new Out(text, -1, false));
         }
         pump();
+    }
+
+    /** Like {@link #control(String)} for callers that must not call the container: a sender thread sends it. */
+    private void controlHandedOff(String text) {
+        boolean schedule;
+        synchronized (this) {
+            schedule = !closed && addControlLocked(text) && claimPumpLocked();
+        }
+        if (schedule) {
+            hub.ready(this);
+            hub.startSenders(1);
+        }
+    }
+
+    private boolean addControlLocked(String text) {
+        if (queuedControl >= Math.max(16, maxQueued)) {
+            log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
+            hub.slowClosed.increment();
+            closeLocked(1013, "too many unread replies");
+            return false;
+        }
+        add(new Out(text, -1, false));
+        return true;
     }
 
     private void add(Out o) {
@@ -386,8 +455,15 @@ public final class Connection {
     }
 
     private void pump() {
+        pump(false);
+    }
+
+    private void pump(boolean scheduled) {
         String next;
         synchronized (this) {
+            if (scheduled) {
+                pumpScheduled = false;
+            }
             if (inFlight || closed) {
                 return;
             }
@@ -396,6 +472,7 @@ public final class Connection {
                 return;
             }
             inFlight = true;
+            inFlightChars = next.length();
             inFlightSince = System.nanoTime();
         }
         transport.sendText(next, this::sent);
@@ -404,6 +481,10 @@ public final class Connection {
     private void sent(Throwable error) {
         synchronized (this) {
             inFlight = false;
+            if (error == null && inFlightChars >= 0) {
+                hub.framesSent.increment();
+                hub.charsSent.add(inFlightChars);
+            }
         }
         if (error != null) {
             log.debug("send to websocket connection {} failed: {}", id(), error.toString());
@@ -431,6 +512,7 @@ public final class Connection {
             if (inFlight && now - inFlightSince > graceNanos) {
                 log.info("websocket connection {} (actor={}) has not accepted data for {} ms; closing it as too slow",
                         id(), identity.name(), (now - inFlightSince) / 1_000_000);
+                hub.slowClosed.increment();
                 closeLocked(1013, "client too slow");
                 return;
             }
@@ -442,6 +524,7 @@ public final class Connection {
             }
             if (!inFlight && now - lastPing >= heartbeatNanos) {
                 inFlight = true; // a ping is a send too: never concurrent with a text send
+                inFlightChars = -1;
                 inFlightSince = now;
                 lastPing = now;
                 ping = true;
@@ -449,10 +532,23 @@ public final class Connection {
         }
         if (ping) {
             try {
-                hub.worker.execute(this::ping);
+                hub.io.execute(this::ping);
             } catch (RejectedExecutionException e) {
+                // Frames queued while the ping held the in-flight slot would otherwise wait for a send that
+                // never completes.
+                boolean schedule;
                 synchronized (this) {
                     inFlight = false;
+                    schedule = !hub.isClosed() && claimPumpLocked();
+                }
+                if (hub.isClosed()) {
+                    close(1001, "endpoint closed");
+                } else {
+                    log.warn("heartbeat ping for websocket connection {} refused by its thread pool; skipped", id(), e);
+                    if (schedule) {
+                        hub.ready(this);
+                        hub.startSenders(1);
+                    }
                 }
             }
         }
@@ -489,7 +585,7 @@ public final class Connection {
         queuedState = 0;
         queuedControl = 0;
         try {
-            hub.worker.execute(() -> transport.close(code, reason));
+            hub.io.execute(() -> transport.close(code, reason));
         } catch (RejectedExecutionException e) {
             transport.close(code, reason);
         }

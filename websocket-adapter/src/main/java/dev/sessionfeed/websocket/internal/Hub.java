@@ -9,43 +9,81 @@ import dev.sessionfeed.protocol.ProtocolCodec;
 import dev.sessionfeed.protocol.ServerMessage;
 import dev.sessionfeed.websocket.AdminIdentity;
 import dev.sessionfeed.websocket.WebSocketOptions;
+import dev.sessionfeed.websocket.WebSocketStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The shared part of one endpoint: the connections, the broadcaster registered with the feed (encodes each
- * event once for all connections), the housekeeping thread (heartbeat, idle and slow-client checks) and the
- * worker threads (commands, closes, pings). Thread-safe.
+ * event once for all connections), and the endpoint's threads. Thread-safe.
+ *
+ * <p>Threads (all made by the options' thread factory when one is set, else daemon threads named as below):
+ * <ul>
+ *   <li>the feed's rebuild thread calls {@link #onDelta} / {@link #onStatus}: it queues the shared frame on
+ *       every connection under that connection's lock (no I/O, no container call) and hands the connections
+ *       that need a send started to a ready queue, and starts at most {@code senderThreads} tasks to drain it;</li>
+ *   <li>{@code sessionfeed-ws-send-N} (fixed pool of {@link WebSocketOptions#senderThreads()}, started on first
+ *       use, never idle out): take connections from the ready queue and start the container's asynchronous
+ *       send; completion callbacks start the next send on container threads;</li>
+ *   <li>{@code sessionfeed-ws-worker-N} (at most {@link WebSocketOptions#workerThreads()}, idle after 60 s,
+ *       queue of {@link WebSocketOptions#maxQueuedCommands()}): commands, which call the host's handler;</li>
+ *   <li>{@code sessionfeed-ws-io-N} (at most 2, idle after 60 s): close frames and pings, which some
+ *       containers write blocking — kept apart from commands so a stuck handler cannot stall heartbeats;</li>
+ *   <li>{@code sessionfeed-ws-housekeeping-1}: heartbeat, idle and slow-client checks.</li>
+ * </ul>
  */
 public final class Hub implements Broadcaster, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
     static final Logger AUDIT = LoggerFactory.getLogger("sessionfeed.audit");
+    static final int IO_THREADS = 2;
+    private static final long IDLE_SECONDS = 60;
 
     final SessionFeed feed;
     final WebSocketOptions options;
     final ProtocolCodec codec = new ProtocolCodec();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicReference<FullFrames> latestFull = new AtomicReference<>();
-    private final AtomicLong sharedEncodes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Connection> ready = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger senders = new AtomicInteger();
     private final ScheduledExecutorService housekeeping;
-    final ExecutorService worker;
+    private final ThreadPoolExecutor sender;
+    final ThreadPoolExecutor worker;
+    final ExecutorService io;
     private final AutoCloseable registration;
+
+    // Counters (monotonic; read one by one for stats()).
+    private final LongAdder sharedEncodes = new LongAdder();
+    private final LongAdder broadcasts = new LongAdder();
+    private final LongAdder broadcasterNanos = new LongAdder();
+    final LongAdder framesSent = new LongAdder();
+    final LongAdder charsSent = new LongAdder();
+    final LongAdder conflations = new LongAdder();
+    final LongAdder slowClosed = new LongAdder();
+    final LongAdder commandsBusy = new LongAdder();
+    private final AtomicLong lastBusyWarning = new AtomicLong();
+    private static final long BUSY_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Creates the hub and registers it with the feed.
@@ -54,12 +92,32 @@ public final class Hub implements Broadcaster, AutoCloseable {
      * @param options the options
      */
     public Hub(SessionFeed feed, WebSocketOptions options) {
+        this(feed, options, null);
+    }
+
+    /** For tests: {@code io} replaces the close/ping pool when not null (the hub shuts it down on close). */
+    Hub(SessionFeed feed, WebSocketOptions options, ExecutorService io) {
         this.feed = feed;
         this.options = options;
         ThreadFactory tf = options.threadFactory();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 tf != null ? tf : named("sessionfeed-ws-housekeeping"));
-        this.worker = Executors.newCachedThreadPool(tf != null ? tf : named("sessionfeed-ws-worker"));
+        this.sender = new ThreadPoolExecutor(options.senderThreads(), options.senderThreads(), 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), tf != null ? tf : named("sessionfeed-ws-send"));
+        this.worker = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), IDLE_SECONDS,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.maxQueuedCommands()),
+                tf != null ? tf : named("sessionfeed-ws-worker"));
+        worker.allowCoreThreadTimeOut(true);
+        if (io != null) {
+            this.io = io;
+        } else {
+            // Unbounded queue, yet bounded by construction: a connection has at most one ping in flight and
+            // is closed once.
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), tf != null ? tf : named("sessionfeed-ws-io"));
+            pool.allowCoreThreadTimeOut(true);
+            this.io = pool;
+        }
         long tick = tickMillis(options);
         housekeeping.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
         this.registration = feed.addBroadcaster(this);
@@ -118,11 +176,35 @@ public final class Hub implements Broadcaster, AutoCloseable {
 
     /** @return how many broadcast frames were encoded so far (tests: once per event, not per connection) */
     public long sharedEncodes() {
-        return sharedEncodes.get();
+        return sharedEncodes.sum();
+    }
+
+    /** @return the counters, read one by one (not atomic across fields) */
+    public WebSocketStats stats() {
+        return new WebSocketStats(connectionCount(), broadcasts.sum(), sharedEncodes.sum(), framesSent.sum(),
+                charsSent.sum(), conflations.sum(), slowClosed.sum(), commandsBusy.sum(), broadcasterNanos.sum());
+    }
+
+    /** Logs a command refused as busy: a warning at most every 10 s (an overload refuses many), else debug. */
+    void logBusy(String commandId, String connectionId) {
+        long now = System.nanoTime();
+        long last = lastBusyWarning.get();
+        if ((last == 0 || now - last >= BUSY_WARNING_NANOS) && lastBusyWarning.compareAndSet(last, now == 0 ? 1 : now)) {
+            log.warn("command {} on websocket connection {} refused: all {} command workers busy and {} commands waiting "
+                            + "(the CommandHandler is slow or stuck; {} refused so far; further refusals within 10 s "
+                            + "are logged at debug)", commandId, connectionId, options.workerThreads(),
+                    options.maxQueuedCommands(), commandsBusy.sum());
+        } else {
+            log.debug("command {} on websocket connection {} refused: all command workers busy", commandId, connectionId);
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
     }
 
     String encodeShared(ServerMessage message) {
-        sharedEncodes.incrementAndGet();
+        sharedEncodes.increment();
         return codec.encode(message);
     }
 
@@ -146,23 +228,103 @@ public final class Hub implements Broadcaster, AutoCloseable {
 
     @Override
     public void onDelta(SessionDelta delta, Snapshot current) {
-        FullFrames.DeltaFrame frame = new FullFrames.DeltaFrame(this, new ServerMessage.Delta(delta));
-        FullFrames full = full(current);
-        for (Connection c : connections) {
-            try {
-                c.onDelta(delta, frame, full);
-            } catch (RuntimeException e) {
-                log.error("delivering seq {} to websocket connection {} failed; closing it", delta.seq(), c.id(), e);
-                c.close(1011, "internal error");
+        long start = System.nanoTime();
+        try {
+            FullFrames.DeltaFrame frame = new FullFrames.DeltaFrame(this, new ServerMessage.Delta(delta));
+            FullFrames full = full(current);
+            int n = 0;
+            for (Connection c : connections) {
+                try {
+                    if (c.offerDelta(delta, frame, full)) {
+                        ready(c);
+                        n++;
+                    }
+                } catch (RuntimeException e) {
+                    log.error("queueing seq {} for websocket connection {} failed; closing it", delta.seq(), c.id(), e);
+                    c.close(1011, "internal error");
+                }
             }
+            startSenders(n);
+        } finally {
+            broadcasts.increment();
+            broadcasterNanos.add(System.nanoTime() - start);
         }
     }
 
     @Override
     public void onStatus(FeedStatus status, String reason) {
-        String text = encodeShared(new ServerMessage.Status(feed.epoch(), options.clock().instant(), status, reason));
-        for (Connection c : connections) {
-            c.onStatus(text);
+        long start = System.nanoTime();
+        try {
+            String text = encodeShared(new ServerMessage.Status(feed.epoch(), options.clock().instant(), status, reason));
+            int n = 0;
+            for (Connection c : connections) {
+                if (c.offerStatus(text)) {
+                    ready(c);
+                    n++;
+                }
+            }
+            startSenders(n);
+        } finally {
+            broadcasts.increment();
+            broadcasterNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * Hands a connection whose queue has a frame and no send in flight to the sender threads. Its caller must have
+     * marked it "pump scheduled", so it waits in the ready queue at most once and its frames keep their order
+     * (only one send is ever in flight). Call {@link #startSenders(int)} after a batch of these.
+     */
+    void ready(Connection c) {
+        ready.add(c);
+    }
+
+    /**
+     * Makes sure up to {@code min(wanted, senderThreads)} sender tasks drain the ready queue: O(threads)
+     * submissions, however many connections are waiting. A sender that finds the queue empty stops; one stuck in
+     * a slow container call does not hold up the connections the others take.
+     */
+    void startSenders(int wanted) {
+        int target = Math.min(wanted, options.senderThreads());
+        while (true) {
+            int running = senders.get();
+            if (running >= target) {
+                return;
+            }
+            if (senders.compareAndSet(running, running + 1)) {
+                try {
+                    sender.execute(this::drainReady);
+                } catch (RejectedExecutionException e) {
+                    // Only after close(): the connections are being closed; make sure none waits for a pump.
+                    senders.decrementAndGet();
+                    for (Connection c; (c = ready.poll()) != null; ) {
+                        c.pumpRejected();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    private void drainReady() {
+        while (true) {
+            Connection c = ready.poll();
+            if (c == null) {
+                senders.decrementAndGet();
+                // A connection added after the poll whose producer still saw this sender running: take it.
+                int running = senders.get();
+                if (ready.isEmpty() || running >= options.senderThreads()
+                        || !senders.compareAndSet(running, running + 1)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                c.runScheduledPump();
+            } catch (RuntimeException | Error e) {
+                log.error("sending to websocket connection {} failed; closing it", c.id(), e);
+                c.close(1011, "internal error");
+            }
         }
     }
 
@@ -218,13 +380,19 @@ public final class Hub implements Broadcaster, AutoCloseable {
             c.close(1001, "endpoint closed");
         }
         housekeeping.shutdownNow();
+        sender.shutdown();
         worker.shutdown();
+        io.shutdown(); // after the connections' closes were queued: they still run
+        List<ExecutorService> pools = List.of(housekeeping, sender, worker, io);
         try {
-            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
-                worker.shutdownNow();
+            for (ExecutorService pool : pools) {
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("websocket endpoint threads did not stop within 5 s; interrupting them");
+                    pool.shutdownNow();
+                }
             }
-            housekeeping.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            pools.forEach(ExecutorService::shutdownNow);
             Thread.currentThread().interrupt();
         }
     }

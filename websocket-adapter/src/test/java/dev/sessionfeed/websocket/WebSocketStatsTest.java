@@ -1,0 +1,113 @@
+package dev.sessionfeed.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionfeed.SessionDelta;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link SessionFeedEndpoint#stats()} against a real container (embedded Jetty) and the JDK WebSocket client. */
+class WebSocketStatsTest {
+
+    private TestFeed feed;
+    private SessionFeedEndpoint endpoint;
+    private ContainerCompatibilityKit.RunningServer server;
+    private final List<WsClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        feed = new TestFeed("stats", 16);
+        endpoint = SessionFeedEndpoint.create(feed, WebSocketOptions.builder(ContainerCompatibilityKit::authenticate)
+                .allowedOrigins(ContainerCompatibilityKit.ORIGIN)
+                .build());
+        server = JettyCompatibilityTest.startServer(List.of(new ContainerCompatibilityKit.Mount("/ws", endpoint, false)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.forEach(WsClient::close);
+        endpoint.close();
+        server.close();
+    }
+
+    private void connectSubscribed(int n) {
+        for (int i = 0; i < n; i++) {
+            WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+                    Map.of("Origin", ContainerCompatibilityKit.ORIGIN, "Authorization", "Bearer admin"));
+            clients.add(c);
+            c.awaitType("hello");
+            c.subscribe(true);
+            c.awaitType("status");
+        }
+    }
+
+    /** Publishes one change and waits until every client has it; returns the counters' growth. */
+    private WebSocketStats broadcastOnce(String id) {
+        WebSocketStats before = endpoint.stats();
+        SessionDelta d = feed.upsert(TestFeed.session(id, "waiting", "subject"));
+        for (WsClient c : clients) {
+            c.await(m -> ContainerCompatibilityKit.isType(m, "session_delta") && m.path("seq").asLong() == d.seq(), "delta");
+        }
+        // A frame is counted when the container reports it sent, which may be just after the client read it.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> endpoint.stats().framesSent() - before.framesSent() >= clients.size());
+        WebSocketStats after = endpoint.stats();
+        return new WebSocketStats(after.openConnections(),
+                after.broadcasts() - before.broadcasts(),
+                after.sharedEncodes() - before.sharedEncodes(),
+                after.framesSent() - before.framesSent(),
+                after.charsSent() - before.charsSent(),
+                after.fullStateConflations() - before.fullStateConflations(),
+                after.slowClientsClosed() - before.slowClientsClosed(),
+                after.commandsRejectedBusy() - before.commandsRejectedBusy(),
+                after.broadcasterNanos() - before.broadcasterNanos());
+    }
+
+    @Test
+    void encodesEachBroadcastOnceWhetherOneOrTwentyConnectionsListen() {
+        connectSubscribed(1);
+        WebSocketStats one = broadcastOnce("one");
+        assertThat(one.openConnections()).isEqualTo(1);
+        assertThat(one.broadcasts()).isEqualTo(1);
+        assertThat(one.sharedEncodes()).isEqualTo(1);
+        assertThat(one.framesSent()).isEqualTo(1);
+        assertThat(one.broadcasterNanos()).isPositive();
+
+        connectSubscribed(19);
+        WebSocketStats twenty = broadcastOnce("twenty");
+        assertThat(twenty.openConnections()).isEqualTo(20);
+        assertThat(twenty.broadcasts()).isEqualTo(1);
+        assertThat(twenty.sharedEncodes()).isEqualTo(1);
+        assertThat(twenty.framesSent()).isEqualTo(20);
+        assertThat(twenty.charsSent()).isGreaterThanOrEqualTo(20L * "{\"type\":\"session_delta\"}".length());
+        assertThat(twenty.fullStateConflations()).isZero();
+        assertThat(twenty.slowClientsClosed()).isZero();
+        assertThat(twenty.commandsRejectedBusy()).isZero();
+        assertThat(twenty.broadcasterNanos()).isPositive();
+    }
+
+    @Test
+    void countsStatusBroadcastsAndKeepsCountingAfterClose() {
+        connectSubscribed(2);
+        WebSocketStats before = endpoint.stats();
+        feed.status(dev.sessionfeed.FeedStatus.DEGRADED, "listener down");
+        for (WsClient c : clients) {
+            c.await(m -> ContainerCompatibilityKit.isType(m, "status") && m.path("source").asText().equals("degraded"),
+                    "degraded status");
+        }
+        WebSocketStats after = endpoint.stats();
+        assertThat(after.broadcasts() - before.broadcasts()).isEqualTo(1);
+        assertThat(after.sharedEncodes() - before.sharedEncodes()).isEqualTo(1);
+
+        endpoint.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.stats().openConnections() == 0);
+        assertThat(endpoint.stats().broadcasts()).isEqualTo(after.broadcasts());
+    }
+}
