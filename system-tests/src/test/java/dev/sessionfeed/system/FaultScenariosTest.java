@@ -200,10 +200,13 @@ class FaultScenariosTest {
             h.awaitSettled(SETTLE);
             await().atMost(SETTLE).until(() -> node.source.status() == FeedStatus.LIVE);
             int pid = node.source.listenerBackendPid();
+            long reconnects = node.source.stats().reconnects();
             h.freezeListenerPath();
             long frozenAt = System.nanoTime();
             h.db.apply(new Db.Update(ids.get(0)));
-            await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> node.source.status() != FeedStatus.LIVE);
+            // The replacement connects at once, so the non-live spell may be shorter than a poll: a reconnect counts too.
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(10))
+                    .until(() -> node.source.status() != FeedStatus.LIVE || node.source.stats().reconnects() > reconnects);
             long detectedMs = millisSince(frozenAt);
             await().atMost(SETTLE).until(() -> node.source.status() == FeedStatus.LIVE);
             long replacedMs = millisSince(frozenAt);

@@ -86,8 +86,11 @@ class SoakTest {
                 switch (round++ % 4) {
                     case 0 -> h.db.killListener();
                     case 1 -> {
+                        long reconnects = node.source.stats().reconnects();
                         h.freezeListenerPath();
-                        await().atMost(SETTLE).until(() -> node.source.status() != FeedStatus.LIVE);
+                        // The non-live spell may be shorter than a poll: a reconnect counts as detected too.
+                        await().atMost(SETTLE).until(() -> node.source.status() != FeedStatus.LIVE
+                                || node.source.stats().reconnects() > reconnects);
                         h.unfreezeListenerPath();
                     }
                     case 2 -> {
