@@ -346,7 +346,7 @@ public final class WebSocketOptions {
         /**
          * How many threads start the sends of broadcasts. The feed's rebuild thread only queues each change
          * for each connection (no container call); these threads then hand the frames to the container, each
-         * for a share of the connections. A fixed pool, started on first use. Default
+         * for a share of the connections. A fixed pool, started with the endpoint. Default
          * {@code min(4, max(2, availableProcessors))}.
          *
          * @param threads 1 to 64

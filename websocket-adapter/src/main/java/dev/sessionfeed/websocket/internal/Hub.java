@@ -42,12 +42,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the feed's rebuild thread calls {@link #onDelta} / {@link #onStatus}: it queues the shared frame on
  *       every connection under that connection's lock (no I/O, no container call) and hands the connections
  *       that need a send started to a ready queue, and starts at most {@code senderThreads} tasks to drain it;</li>
- *   <li>{@code sessionfeed-ws-send-N} (fixed pool of {@link WebSocketOptions#senderThreads()}, started on first
- *       use, never idle out): take connections from the ready queue and start the container's asynchronous
+ *   <li>{@code sessionfeed-ws-send-N} (fixed pool of {@link WebSocketOptions#senderThreads()}, started with the
+ *       hub, never idle out): take connections from the ready queue and start the container's asynchronous
  *       send; completion callbacks start the next send on container threads;</li>
  *   <li>{@code sessionfeed-ws-worker-N} (at most {@link WebSocketOptions#workerThreads()}, idle after 60 s,
  *       queue of {@link WebSocketOptions#maxQueuedCommands()}): commands, which call the host's handler;</li>
- *   <li>{@code sessionfeed-ws-io-N} (at most 2, idle after 60 s): close frames and pings, which some
+ *   <li>{@code sessionfeed-ws-io-N} (2, started with the hub, never idle out): close frames and pings, which some
  *       containers write blocking — kept apart from commands so a stuck handler cannot stall heartbeats;</li>
  *   <li>{@code sessionfeed-ws-housekeeping-1}: heartbeat, idle and slow-client checks.</li>
  * </ul>
@@ -104,6 +104,9 @@ public final class Hub implements Broadcaster, AutoCloseable {
                 tf != null ? tf : named("sessionfeed-ws-housekeeping"));
         this.sender = new ThreadPoolExecutor(options.senderThreads(), options.senderThreads(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), tf != null ? tf : named("sessionfeed-ws-send"));
+        // Fixed pools started with the endpoint: the endpoint's thread count does not drift with traffic, so a
+        // leak shows as a difference from the count at start.
+        sender.prestartAllCoreThreads();
         this.worker = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), IDLE_SECONDS,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.maxQueuedCommands()),
                 tf != null ? tf : named("sessionfeed-ws-worker"));
@@ -113,9 +116,9 @@ public final class Hub implements Broadcaster, AutoCloseable {
         } else {
             // Unbounded queue, yet bounded by construction: a connection has at most one ping in flight and
             // is closed once.
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), tf != null ? tf : named("sessionfeed-ws-io"));
-            pool.allowCoreThreadTimeOut(true);
+            pool.prestartAllCoreThreads();
             this.io = pool;
         }
         long tick = tickMillis(options);
