@@ -108,7 +108,7 @@ public final class WebSocketOptions {
     public int commandBurst() { return commandBurst; }
     /** @return how long a send may stay unfinished before the client is closed as too slow */
     public Duration slowClientGrace() { return slowClientGrace; }
-    /** @return how many frames may wait per connection before it is switched to the latest full state */
+    /** @return how many changes a delta client may fall behind before it is sent the latest full state */
     public int maxQueuedFrames() { return maxQueuedFrames; }
     /** @return whether permessage-deflate may be negotiated */
     public boolean permessageDeflate() { return permessageDeflate; }
@@ -293,8 +293,11 @@ public final class WebSocketOptions {
         }
 
         /**
-         * How many frames may wait behind the one being sent before a connection's queued deltas are dropped
-         * and it is sent the latest full state instead. Bounds memory per connection. Default 64.
+         * How many changes a delta client may fall behind while its sends are busy. Changes that arrive while a
+         * send is in flight are folded into one waiting delta (sent as one merged {@code session_delta});
+         * beyond this many changes the client is sent the latest full state instead. Also the most replies
+         * (acks, errors) that may wait unread, at least 16, before the connection is closed with 1013. Bounds
+         * memory per connection. Default 64.
          *
          * @param frames 1 to 10,000
          * @return this builder

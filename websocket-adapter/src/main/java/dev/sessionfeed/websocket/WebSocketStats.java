@@ -19,8 +19,12 @@ package dev.sessionfeed.websocket;
  *                              this does not grow with the number of connections
  * @param framesSent            text frames the container reported as sent (all types, including replies)
  * @param charsSent             the length in chars ({@link String#length()}, not bytes) of those frames
+ * @param mergedChanges         changes folded into a delta already waiting for a connection that was behind
+ *                              (sent as one merged {@code session_delta}; encoded once per step for all
+ *                              connections behind by the same changes)
  * @param fullStateConflations  times a connection's queued changes were replaced by "the latest full state"
- *                              (it was busy, its queue overflowed, or it missed a change)
+ *                              (a full-state client was busy, a delta client was more than
+ *                              {@link WebSocketOptions#maxQueuedFrames()} changes behind or missed a change)
  * @param slowClientsClosed     connections closed with 1013 because a send stayed unfinished past
  *                              {@link WebSocketOptions#slowClientGrace()} or replies were not read
  * @param commandsRejectedBusy  commands answered {@code rate_limited} because every worker thread was busy
@@ -34,6 +38,7 @@ public record WebSocketStats(
         long sharedEncodes,
         long framesSent,
         long charsSent,
+        long mergedChanges,
         long fullStateConflations,
         long slowClientsClosed,
         long commandsRejectedBusy,

@@ -64,6 +64,7 @@ class WebSocketStatsTest {
                 after.sharedEncodes() - before.sharedEncodes(),
                 after.framesSent() - before.framesSent(),
                 after.charsSent() - before.charsSent(),
+                after.mergedChanges() - before.mergedChanges(),
                 after.fullStateConflations() - before.fullStateConflations(),
                 after.slowClientsClosed() - before.slowClientsClosed(),
                 after.commandsRejectedBusy() - before.commandsRejectedBusy(),

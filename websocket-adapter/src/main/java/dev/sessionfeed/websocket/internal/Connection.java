@@ -15,6 +15,7 @@ import dev.sessionfeed.websocket.AdminIdentity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * One client connection: decodes and dispatches its frames, and sends to it with at most one send in flight.
  *
  * <p>Outbound frames wait in a small queue behind the send in flight. State frames are conflated: a client that
- * asked for full updates never has more than the latest full state waiting, and a delta client whose queue
- * exceeds {@code maxQueuedFrames} (or that missed a delta) has its queued deltas replaced by a marker that
- * becomes the latest full state when it is its turn. A send unfinished for longer than the grace period closes
- * the connection with 1013. Thread-safe: the queue and flags are guarded by {@code this}; no I/O happens under
- * the lock.
+ * asked for full updates never has more than the latest full state waiting; a delta client never has more than
+ * one delta waiting — changes that arrive while it waits are folded into it, and it is sent as one merged
+ * {@code session_delta} ({@code prevSeq} = the client's last seq, {@code seq} = the latest), encoded once per
+ * {@code (prevSeq, seq)} for all connections at the same point. A client more than {@code maxQueuedFrames}
+ * changes behind, one that missed a delta, or one whose changes left the feed's replay window gets the latest
+ * full state instead. A send unfinished for longer than the grace period closes the connection with 1013.
+ * Thread-safe: the queue and flags are guarded by {@code this}; no I/O happens under the lock.
  *
  * <p>Who sends: frames queued by a broadcast (on the feed's rebuild thread) are only queued there; the hub's
  * sender threads start the send ({@link #offerDelta} returns whether to schedule one, {@code pumpScheduled}
@@ -42,20 +45,43 @@ public final class Connection {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    /** A queued outbound frame; {@code text == null} marks "the latest full state". */
+    /**
+     * A queued outbound frame. A state frame with {@code full} set marks "the latest full state"; a delta whose
+     * {@code seq - fromSeq > 1} covers several changes and is encoded (merged) when it is its turn.
+     */
     private static final class Out {
-        final String text;
-        final long seq;
+        String text;
+        final long fromSeq;
+        long seq;
         final boolean state;
+        final boolean full;
 
-        Out(String text, long seq, boolean state) {
+        private Out(String text, long fromSeq, long seq, boolean state, boolean full) {
             this.text = text;
+            this.fromSeq = fromSeq;
             this.seq = seq;
             this.state = state;
+            this.full = full;
         }
 
-        boolean isFullMarker() {
-            return text == null;
+        static Out control(String text) {
+            return new Out(text, -1, -1, false, false);
+        }
+
+        static Out state(String text, long seq) {
+            return new Out(text, -1, seq, true, false);
+        }
+
+        static Out delta(String text, long fromSeq, long seq) {
+            return new Out(text, fromSeq, seq, true, false);
+        }
+
+        static Out fullMarker() {
+            return new Out(null, -1, -1, true, true);
+        }
+
+        boolean isMergedDelta() {
+            return !full && fromSeq >= 0 && text == null;
         }
     }
 
@@ -81,6 +107,8 @@ public final class Connection {
     private boolean subscribed;
     private boolean deltas;
     private long lastQueuedSeq = -1;
+    /** The last queued delta while it waits: later consecutive deltas extend it instead of queuing more frames. */
+    private Out pendingDelta;
     private boolean closed;
 
     Connection(Hub hub, Transport transport, AdminIdentity identity) {
@@ -178,22 +206,27 @@ public final class Connection {
             subscribed = true;
             deltas = s.deltas();
             Replay replay = s.resumes() && deltas ? hub.feed.replaySince(s.epoch(), s.lastSeq()) : null;
-            if (replay != null && !replay.isFull()) {
-                long seq = s.lastSeq();
-                for (SessionDelta d : replay.deltas()) {
-                    add(new Out(hub.codec.encode(new ServerMessage.Delta(d)), d.seq(), true));
-                    seq = d.seq();
+            List<SessionDelta> missed = replay != null && !replay.isFull() ? replay.deltas() : null;
+            if (missed != null && missed.size() <= maxQueued) {
+                // What it missed, as one delta (merged when several; encoded when it is its turn).
+                lastQueuedSeq = s.lastSeq();
+                if (!missed.isEmpty()) {
+                    SessionDelta last = missed.get(missed.size() - 1);
+                    pendingDelta = missed.size() == 1
+                            ? Out.delta(hub.codec.encode(new ServerMessage.Delta(last)), last.prevSeq(), last.seq())
+                            : Out.delta(null, s.lastSeq(), last.seq());
+                    add(pendingDelta);
+                    lastQueuedSeq = last.seq();
                 }
-                lastQueuedSeq = seq;
             } else {
-                Snapshot snap = replay != null ? replay.snapshot() : hub.feed.current();
+                Snapshot snap = replay != null && replay.isFull() ? replay.snapshot() : hub.feed.current();
                 FullFrames f = hub.full(snap);
-                add(new Out(f.sessionUpdate(), snap.seq(), true));
-                add(new Out(f.metricsUpdate(), snap.seq(), true));
+                add(Out.state(f.sessionUpdate(), snap.seq()));
+                add(Out.state(f.metricsUpdate(), snap.seq()));
                 lastQueuedSeq = snap.seq();
             }
-            add(new Out(hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
-                    hub.feed.statusReason())), -1, false));
+            add(Out.control(hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
+                    hub.feed.statusReason()))));
         }
         pump();
     }
@@ -306,10 +339,21 @@ public final class Connection {
                 conflateLocked(); // missed something: the latest full state repairs it
                 lastQueuedSeq = delta.seq();
             } else if (deltas) {
-                if (queuedState >= maxQueued) {
+                Out p = pendingDelta;
+                if (p != null && p.seq == delta.prevSeq()) {
+                    if (delta.seq() - p.fromSeq > maxQueued) {
+                        conflateLocked(); // too far behind: the latest full state is as small and cheaper to apply
+                    } else {
+                        // Behind: fold this change into the waiting delta (one merged frame, not one per change).
+                        p.text = null;
+                        p.seq = delta.seq();
+                        hub.mergedChanges.increment();
+                    }
+                } else if (queuedState >= maxQueued) {
                     conflateLocked();
                 } else {
-                    add(new Out(frame.text(), delta.seq(), true));
+                    pendingDelta = Out.delta(frame.text(), delta.prevSeq(), delta.seq());
+                    add(pendingDelta);
                 }
                 lastQueuedSeq = delta.seq();
             } else {
@@ -317,10 +361,10 @@ public final class Connection {
                     conflateLocked(); // busy: keep only the latest full state
                 } else {
                     if (delta.sessionsChanged()) {
-                        add(new Out(full.sessionUpdate(), delta.seq(), true));
+                        add(Out.state(full.sessionUpdate(), delta.seq()));
                     }
                     if (delta.metricsChanged()) {
-                        add(new Out(full.metricsUpdate(), delta.seq(), true));
+                        add(Out.state(full.metricsUpdate(), delta.seq()));
                     }
                 }
                 lastQueuedSeq = delta.seq();
@@ -398,7 +442,7 @@ public final class Connection {
             closeLocked(1013, "too many unread replies");
             return false;
         }
-        add(new Out(text, -1, false));
+        add(Out.control(text));
         return true;
     }
 
@@ -418,11 +462,12 @@ public final class Connection {
             }
         }
         queuedState = 0;
+        pendingDelta = null;
     }
 
     private void markFull() {
         dropState();
-        add(new Out(null, -1, true));
+        add(Out.fullMarker());
     }
 
     /** Takes the next frame to send, turning a full-state marker into the latest full state. */
@@ -436,7 +481,16 @@ public final class Connection {
         } else {
             queuedControl--;
         }
-        if (!o.isFullMarker()) {
+        if (o == pendingDelta) {
+            pendingDelta = null; // on its way: later changes queue behind it
+        }
+        if (o.isMergedDelta()) {
+            String merged = hub.mergedDelta(o.fromSeq, o.seq);
+            if (merged != null) {
+                return merged;
+            }
+            hub.conflations.increment(); // the replay window no longer holds those changes: send the full state
+        } else if (!o.full) {
             return o.text;
         }
         Snapshot snap = hub.feed.current();
@@ -446,10 +500,13 @@ public final class Connection {
             if (q.state && q.seq <= snap.seq()) {
                 it.remove();
                 queuedState--;
+                if (q == pendingDelta) {
+                    pendingDelta = null;
+                }
             }
         }
         lastQueuedSeq = Math.max(lastQueuedSeq, snap.seq());
-        queue.addFirst(new Out(f.metricsUpdate(), snap.seq(), true));
+        queue.addFirst(Out.state(f.metricsUpdate(), snap.seq()));
         queuedState++;
         return f.sessionUpdate();
     }

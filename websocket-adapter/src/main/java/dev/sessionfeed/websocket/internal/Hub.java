@@ -2,6 +2,7 @@ package dev.sessionfeed.websocket.internal;
 
 import dev.sessionfeed.Broadcaster;
 import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.Replay;
 import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.Snapshot;
@@ -80,6 +81,8 @@ public final class Hub implements Broadcaster, AutoCloseable {
     final LongAdder framesSent = new LongAdder();
     final LongAdder charsSent = new LongAdder();
     final LongAdder conflations = new LongAdder();
+    final LongAdder mergedChanges = new LongAdder();
+    private final AtomicReference<MergedFrames> latestMerged = new AtomicReference<>();
     final LongAdder slowClosed = new LongAdder();
     final LongAdder commandsBusy = new LongAdder();
     private final AtomicLong lastBusyWarning = new AtomicLong();
@@ -185,7 +188,8 @@ public final class Hub implements Broadcaster, AutoCloseable {
     /** @return the counters, read one by one (not atomic across fields) */
     public WebSocketStats stats() {
         return new WebSocketStats(connectionCount(), broadcasts.sum(), sharedEncodes.sum(), framesSent.sum(),
-                charsSent.sum(), conflations.sum(), slowClosed.sum(), commandsBusy.sum(), broadcasterNanos.sum());
+                charsSent.sum(), mergedChanges.sum(), conflations.sum(), slowClosed.sum(), commandsBusy.sum(),
+                broadcasterNanos.sum());
     }
 
     /** Logs a command refused as busy: a warning at most every 10 s (an overload refuses many), else debug. */
@@ -209,6 +213,58 @@ public final class Hub implements Broadcaster, AutoCloseable {
     String encodeShared(ServerMessage message) {
         sharedEncodes.increment();
         return codec.encode(message);
+    }
+
+    /** Merged deltas that lead to one seq, by the seq they apply to: clients behind by the same changes share one. */
+    private record MergedFrames(long toSeq, ConcurrentHashMap<Long, String> byFromSeq) {
+    }
+
+    /**
+     * The {@code session_delta} that takes a client from {@code fromSeq} to {@code toSeq} in one step: the changes
+     * in between, from the feed's replay window, {@linkplain SessionDelta#merge merged} and encoded once for every
+     * connection that needs the same step.
+     *
+     * @return the encoded frame, or null when the replay window no longer holds those changes
+     */
+    String mergedDelta(long fromSeq, long toSeq) {
+        MergedFrames cache = latestMerged.get();
+        while (cache == null || cache.toSeq() < toSeq) {
+            MergedFrames next = new MergedFrames(toSeq, new ConcurrentHashMap<>());
+            if (latestMerged.compareAndSet(cache, next)) {
+                cache = next;
+            } else {
+                cache = latestMerged.get();
+            }
+        }
+        if (cache.toSeq() != toSeq) {
+            return encodeMerged(fromSeq, toSeq); // an older step than the cached one: rare, not worth caching
+        }
+        String cached = cache.byFromSeq().get(fromSeq);
+        if (cached != null) {
+            return cached;
+        }
+        String text = encodeMerged(fromSeq, toSeq);
+        if (text != null) {
+            String raced = cache.byFromSeq().putIfAbsent(fromSeq, text);
+            return raced != null ? raced : text;
+        }
+        return null;
+    }
+
+    private String encodeMerged(long fromSeq, long toSeq) {
+        Replay replay = feed.replaySince(feed.epoch(), fromSeq);
+        if (replay == null || replay.isFull()) {
+            return null;
+        }
+        List<SessionDelta> deltas = replay.deltas();
+        int n = 0;
+        while (n < deltas.size() && deltas.get(n).seq() <= toSeq) {
+            n++;
+        }
+        if (n == 0 || deltas.get(n - 1).seq() != toSeq) {
+            return null;
+        }
+        return encodeShared(new ServerMessage.Delta(SessionDelta.merge(deltas.subList(0, n))));
     }
 
     FullFrames full(Snapshot snapshot) {

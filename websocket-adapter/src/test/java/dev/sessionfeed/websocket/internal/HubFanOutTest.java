@@ -217,6 +217,7 @@ class HubFanOutTest {
                 feed.publish(i);
             }
             long last = feed.current().seq();
+            long deltaFrames = 0;
             for (RandomlyCompletingTransport t : ts) {
                 await().atMost(DEADLINE).until(() -> seqOf(t.sent.get(t.sent.size() - 1)) == last);
                 List<JsonNode> got = parse(t.sent);
@@ -229,11 +230,16 @@ class HubFanOutTest {
                         seqs.add(prev);
                     }
                 }
-                assertThat(seqs).hasSize(broadcasts).isSorted().doesNotHaveDuplicates();
+                // Every change arrives, in order: one by one or folded into a merged delta while the client was busy.
+                assertThat(prev).isEqualTo(last);
+                assertThat(seqs).isSorted().doesNotHaveDuplicates();
                 assertThat(got).filteredOn(m -> isType(m, "session_update")).hasSize(1); // the subscribe's, no repair
                 assertThat(t.maxInFlight).isEqualTo(1);
+                deltaFrames += seqs.size();
             }
             assertThat(hub.stats().fullStateConflations()).isZero();
+            // Each change reached each connection either as its own frame or folded into another one.
+            assertThat(deltaFrames + hub.stats().mergedChanges()).isEqualTo((long) broadcasts * ts.size());
         } finally {
             completer.shutdownNow();
         }
@@ -396,6 +402,7 @@ class HubFanOutTest {
             }
             release.countDown();
             long last = feed.current().seq();
+            long deltaFrames = 0;
             for (RandomlyCompletingTransport t : ts) {
                 await().atMost(DEADLINE).until(() -> t.sent.stream().anyMatch(s -> seqOf(s) == last));
                 maxAlive = Math.max(maxAlive, threads.alive());

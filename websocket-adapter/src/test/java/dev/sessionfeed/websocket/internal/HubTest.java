@@ -93,6 +93,9 @@ class HubTest {
     static final class ManualFeed implements SessionFeed {
         final List<Broadcaster> broadcasters = new CopyOnWriteArrayList<>();
         volatile Snapshot current = new Snapshot("e", 0, Instant.EPOCH, List.of(), ChatMetrics.EMPTY);
+        /** The published deltas, for replay; a window of {@code replayWindow} like the engine's ring. */
+        final List<SessionDelta> published = new CopyOnWriteArrayList<>();
+        volatile int replayWindow = 1024;
 
         SessionDelta publish(int i) {
             ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, Map.of());
@@ -101,6 +104,7 @@ class HubTest {
             SessionDelta d = new SessionDelta("e", seq, seq - 1, Instant.EPOCH, List.of(s), List.of(), m);
             List<ChatSession> all = new ArrayList<>(current.sessions());
             all.add(s);
+            published.add(d); // before current: a replay up to current.seq() finds it
             current = new Snapshot("e", seq, Instant.EPOCH, all, m);
             broadcasters.forEach(b -> b.onDelta(d, current));
             return d;
@@ -109,7 +113,14 @@ class HubTest {
         @Override public void start() { }
         @Override public String epoch() { return "e"; }
         @Override public Snapshot current() { return current; }
-        @Override public Replay replaySince(String epoch, long lastSeq) { return new Replay(true, current, List.of()); }
+        @Override public Replay replaySince(String epoch, long lastSeq) {
+            Snapshot now = current;
+            int from = (int) lastSeq; // published.get(i) has seq i + 1
+            if (!epoch.equals("e") || lastSeq > now.seq() || now.seq() - lastSeq > replayWindow) {
+                return new Replay(true, now, List.of());
+            }
+            return new Replay(false, now, List.copyOf(published.subList(from, (int) now.seq())));
+        }
         @Override public AutoCloseable addBroadcaster(Broadcaster b) { broadcasters.add(b); return () -> broadcasters.remove(b); }
         @Override public FeedStatus status() { return FeedStatus.LIVE; }
         @Override public String statusReason() { return "ok"; }
@@ -198,6 +209,83 @@ class HubTest {
         assertThat(full.path("seq").asLong()).isEqualTo(feed.current().seq());
         assertThat(full.path("data").path("sessions")).hasSize(1000);
         assertThat(hub.stats().fullStateConflations()).isPositive();
+    }
+
+    @Test
+    void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint() throws Exception {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        for (FakeTransport t : List.of(a, b)) {
+            t.autoComplete = false;
+            open(t, true);
+            t.completeAll(); // hello, full state, status: now idle
+        }
+        SessionDelta first = feed.publish(1);
+        for (FakeTransport t : List.of(a, b)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
+        }
+        long encodesBefore = hub.sharedEncodes();
+        long mergedBefore = hub.stats().mergedChanges();
+        for (int i = 2; i <= 6; i++) {
+            feed.publish(i); // both clients still have the first delta in flight
+        }
+        a.completeAll();
+        b.completeAll();
+
+        JsonNode merged = frames(a).get(frames(a).size() - 1);
+        assertThat(merged.path("type").asText()).isEqualTo("session_delta");
+        assertThat(merged.path("prevSeq").asLong()).isEqualTo(first.seq());
+        assertThat(merged.path("seq").asLong()).isEqualTo(feed.current().seq());
+        assertThat(merged.path("data").path("upserted").findValuesAsText("id")).containsExactly("s2", "s3", "s4", "s5", "s6");
+        assertThat(merged.path("data").path("metrics").path("n").asInt()).isEqualTo(6);
+        assertThat(b.sent.get(b.sent.size() - 1)).isSameAs(a.sent.get(a.sent.size() - 1));
+        // The second change's own frame (queued before the others folded into it) and one merged frame for both.
+        assertThat(hub.sharedEncodes() - encodesBefore).isEqualTo(2);
+        assertThat(hub.stats().mergedChanges() - mergedBefore).isEqualTo(2 * 4);
+        assertThat(hub.stats().fullStateConflations()).isZero();
+    }
+
+    @Test
+    void aClientBehindByChangesTheReplayWindowNoLongerHoldsGetsTheFullState() throws Exception {
+        feed.replayWindow = 2;
+        FakeTransport t = new FakeTransport();
+        t.autoComplete = false;
+        open(t, true);
+        t.completeAll();
+        SessionDelta first = feed.publish(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
+        for (int i = 2; i <= 6; i++) {
+            feed.publish(i);
+        }
+        t.completeAll();
+
+        List<JsonNode> got = frames(t);
+        JsonNode update = got.get(got.size() - 2);
+        assertThat(update.path("type").asText()).isEqualTo("session_update");
+        assertThat(update.path("seq").asLong()).isEqualTo(feed.current().seq());
+        assertThat(update.path("data").path("sessions")).hasSize(6);
+        assertThat(got.get(got.size() - 1).path("type").asText()).isEqualTo("metrics_update");
+        assertThat(hub.stats().fullStateConflations()).isEqualTo(1);
+    }
+
+    @Test
+    void aResumingClientGetsWhatItMissedAsOneMergedDelta() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            feed.publish(i);
+        }
+        FakeTransport t = new FakeTransport();
+        Connection c = hub.open(t, AdminIdentity.readOnly("a"));
+        c.start();
+        c.onText("{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"deltas\":true,\"epoch\":\"e\",\"lastSeq\":2}");
+
+        List<JsonNode> got = frames(t);
+        assertThat(got).extracting(m -> m.path("type").asText()).containsExactly("hello", "session_delta", "status");
+        JsonNode missed = got.get(1);
+        assertThat(missed.path("prevSeq").asLong()).isEqualTo(2);
+        assertThat(missed.path("seq").asLong()).isEqualTo(5);
+        assertThat(missed.path("data").path("upserted").findValuesAsText("id")).containsExactly("s3", "s4", "s5");
     }
 
     @Test
