@@ -93,6 +93,19 @@ describe('subscribing and applying state', () => {
     assert.equal(client.getSession('x'), undefined);
   });
 
+  test('applies a merged delta that covers several changes and continues from its seq', () => {
+    const env = environment();
+    const client = env.start();
+    const socket = connectWithState(env, 'e1', 5, [session('a'), session('b')]);
+    socket.receive(delta('e1', 9, [session('c'), session('a', { status: 'active' })], ['b'], 5));
+    assert.deepEqual(ids(client).sort(), ['a', 'c']);
+    assert.equal(client.getSession('a').status, 'active');
+    assert.equal(client.seq, 9);
+    socket.receive(delta('e1', 10, [session('d')]));
+    assert.equal(client.seq, 10);
+    assert.equal(socket.sentOfType('resync').length, 0);
+  });
+
   test('ignores a delta it has already applied (an overlapping replay)', () => {
     const env = environment();
     const client = env.start();
