@@ -19,7 +19,8 @@ package dev.sessionfeed.websocket;
  *                              this does not grow with the number of connections
  * @param framesSent            text frames the container reported as sent (all types, including replies)
  * @param charsSent             the length in chars ({@link String#length()}, not bytes) of those frames
- * @param mergedChanges         changes folded into a delta already waiting for a connection that was behind
+ * @param mergedChanges         changes folded, for one connection, into a delta already waiting for it (it was
+ *                              behind)
  *                              (sent as one merged {@code session_delta}; encoded once per step for all
  *                              connections behind by the same changes)
  * @param fullStateConflations  times a connection's queued changes were replaced by "the latest full state"
@@ -30,7 +31,12 @@ package dev.sessionfeed.websocket;
  * @param commandsRejectedBusy  commands answered {@code rate_limited} because every worker thread was busy
  *                              and the command queue was full ({@link WebSocketOptions#workerThreads()})
  * @param broadcasterNanos      nanoseconds the feed's rebuild thread spent inside this endpoint's broadcaster
- *                              callbacks, in total
+ *                              callbacks, in total (including {@code fanOutWaitNanos})
+ * @param fanOutWaitNanos       of those, nanoseconds the rebuild thread waited for the sender threads to start
+ *                              the previous change's sends before queuing the next (backpressure: meanwhile the
+ *                              feed merges new signals into its next read)
+ * @param fanOutWaitsTimedOut   waits that hit their bound (100 ms) and queued the change anyway (a container
+ *                              call that takes that long holds a sender thread)
  */
 public record WebSocketStats(
         int openConnections,
@@ -42,5 +48,7 @@ public record WebSocketStats(
         long fullStateConflations,
         long slowClientsClosed,
         long commandsRejectedBusy,
-        long broadcasterNanos) {
+        long broadcasterNanos,
+        long fanOutWaitNanos,
+        long fanOutWaitsTimedOut) {
 }

@@ -68,7 +68,9 @@ class WebSocketStatsTest {
                 after.fullStateConflations() - before.fullStateConflations(),
                 after.slowClientsClosed() - before.slowClientsClosed(),
                 after.commandsRejectedBusy() - before.commandsRejectedBusy(),
-                after.broadcasterNanos() - before.broadcasterNanos());
+                after.broadcasterNanos() - before.broadcasterNanos(),
+                after.fanOutWaitNanos() - before.fanOutWaitNanos(),
+                after.fanOutWaitsTimedOut() - before.fanOutWaitsTimedOut());
     }
 
     @Test

@@ -82,6 +82,16 @@ public final class Hub implements Broadcaster, AutoCloseable {
     final LongAdder charsSent = new LongAdder();
     final LongAdder conflations = new LongAdder();
     final LongAdder mergedChanges = new LongAdder();
+    private final LongAdder fanOutWaited = new LongAdder();
+    private final long fanOutWaitNanos;
+    private final LongAdder fanOutWaitsTimedOut = new LongAdder();
+    /** The longest the rebuild thread waits for the previous change's sends to be started (backpressure). */
+    static final long MAX_FAN_OUT_WAIT_MS = 100;
+    /** Guards the fan-out hand-over between the rebuild thread and the senders; notified when one is over. */
+    private final Object fanOutLock = new Object();
+    // Guarded by fanOutLock.
+    private boolean fanOutBusy;
+    private boolean fanOutEnqueuing;
     private final AtomicReference<MergedFrames> latestMerged = new AtomicReference<>();
     final LongAdder slowClosed = new LongAdder();
     final LongAdder commandsBusy = new LongAdder();
@@ -95,13 +105,17 @@ public final class Hub implements Broadcaster, AutoCloseable {
      * @param options the options
      */
     public Hub(SessionFeed feed, WebSocketOptions options) {
-        this(feed, options, null);
+        this(feed, options, null, Duration.ofMillis(MAX_FAN_OUT_WAIT_MS));
     }
 
-    /** For tests: {@code io} replaces the close/ping pool when not null (the hub shuts it down on close). */
-    Hub(SessionFeed feed, WebSocketOptions options, ExecutorService io) {
+    /**
+     * For tests: {@code io} replaces the close/ping pool when not null (the hub shuts it down on close);
+     * {@code fanOutWait} replaces the backpressure bound.
+     */
+    Hub(SessionFeed feed, WebSocketOptions options, ExecutorService io, Duration fanOutWait) {
         this.feed = feed;
         this.options = options;
+        this.fanOutWaitNanos = fanOutWait.toNanos();
         ThreadFactory tf = options.threadFactory();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 tf != null ? tf : named("sessionfeed-ws-housekeeping"));
@@ -189,7 +203,7 @@ public final class Hub implements Broadcaster, AutoCloseable {
     public WebSocketStats stats() {
         return new WebSocketStats(connectionCount(), broadcasts.sum(), sharedEncodes.sum(), framesSent.sum(),
                 charsSent.sum(), mergedChanges.sum(), conflations.sum(), slowClosed.sum(), commandsBusy.sum(),
-                broadcasterNanos.sum());
+                broadcasterNanos.sum(), fanOutWaited.sum(), fanOutWaitsTimedOut.sum());
     }
 
     /** Logs a command refused as busy: a warning at most every 10 s (an overload refuses many), else debug. */
@@ -239,16 +253,8 @@ public final class Hub implements Broadcaster, AutoCloseable {
         if (cache.toSeq() != toSeq) {
             return encodeMerged(fromSeq, toSeq); // an older step than the cached one: rare, not worth caching
         }
-        String cached = cache.byFromSeq().get(fromSeq);
-        if (cached != null) {
-            return cached;
-        }
-        String text = encodeMerged(fromSeq, toSeq);
-        if (text != null) {
-            String raced = cache.byFromSeq().putIfAbsent(fromSeq, text);
-            return raced != null ? raced : text;
-        }
-        return null;
+        // computeIfAbsent: connections at the same step wait for the one encode instead of repeating it.
+        return cache.byFromSeq().computeIfAbsent(fromSeq, from -> encodeMerged(from, toSeq));
     }
 
     private String encodeMerged(long fromSeq, long toSeq) {
@@ -285,28 +291,99 @@ public final class Hub implements Broadcaster, AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- Broadcaster
 
+    /**
+     * A change: queued on every connection, the sends handed to the sender threads. If the senders are still
+     * starting the sends of the previous change, this first waits for them, and then for this change's sends
+     * too, each at most {@link #MAX_FAN_OUT_WAIT_MS}: backpressure. Meanwhile the feed merges the signals that
+     * arrive into its next read, so under load every connection gets fewer, fuller deltas, each encoded once for
+     * all, and the database is read less often; on a feed the senders keep up with, nothing waits and the next
+     * read overlaps the sends. A sender stuck in a container call delays the feed by at most the bound per wait.
+     */
     @Override
     public void onDelta(SessionDelta delta, Snapshot current) {
         long start = System.nanoTime();
         try {
-            FullFrames.DeltaFrame frame = new FullFrames.DeltaFrame(this, new ServerMessage.Delta(delta));
-            FullFrames full = full(current);
-            int n = 0;
-            for (Connection c : connections) {
-                try {
-                    if (c.offerDelta(delta, frame, full)) {
-                        ready(c);
-                        n++;
-                    }
-                } catch (RuntimeException e) {
-                    log.error("queueing seq {} for websocket connection {} failed; closing it", delta.seq(), c.id(), e);
-                    c.close(1011, "internal error");
-                }
+            boolean behind = awaitFanOutIdle(start);
+            synchronized (fanOutLock) {
+                fanOutBusy = true;
+                fanOutEnqueuing = true;
             }
-            startSenders(n);
+            fanOut(delta, current);
+            fanOutQueued();
+            if (behind) {
+                // The senders could not keep up with the last change: wait for this one's sends to be started too,
+                // so the feed's next read covers every signal that arrives meanwhile (one fuller delta for all
+                // instead of many small ones). When they keep up, return at once: the next read overlaps the sends.
+                awaitFanOutIdle(System.nanoTime());
+            }
         } finally {
             broadcasts.increment();
             broadcasterNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /** @return whether it had to wait (the previous fan-out was still running) */
+    private boolean awaitFanOutIdle(long start) {
+        long deadline = start + fanOutWaitNanos;
+        synchronized (fanOutLock) {
+            if (!fanOutBusy) {
+                return false;
+            }
+            try {
+                while (fanOutBusy) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        fanOutWaitsTimedOut.increment();
+                        return true;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(fanOutLock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the feed is closing: queue this change and return
+            } finally {
+                fanOutWaited.add(System.nanoTime() - start);
+            }
+            return true;
+        }
+    }
+
+    /** Queues one change on every connection and starts the senders. No container call. */
+    private void fanOut(SessionDelta delta, Snapshot current) {
+        FullFrames.DeltaFrame frame = new FullFrames.DeltaFrame(this, new ServerMessage.Delta(delta));
+        FullFrames full = full(current);
+        int n = 0;
+        for (Connection c : connections) {
+            try {
+                if (c.offerDelta(delta, frame, full)) {
+                    ready(c);
+                    n++;
+                }
+            } catch (RuntimeException e) {
+                log.error("queueing seq {} for websocket connection {} failed; closing it", delta.seq(), c.id(), e);
+                c.close(1011, "internal error");
+            }
+        }
+        startSenders(n);
+    }
+
+    /** The fan-out's queuing is done; if the senders are done too (or had nothing to do), it is over. */
+    private void fanOutQueued() {
+        synchronized (fanOutLock) {
+            fanOutEnqueuing = false;
+        }
+        fanOutDoneIfSendersIdle();
+    }
+
+    /**
+     * Called when a fan-out's queuing finished and whenever a sender runs out of work: once no sender runs and no
+     * connection waits for one, every send of the fan-out has been started and the next change may go out.
+     */
+    private void fanOutDoneIfSendersIdle() {
+        synchronized (fanOutLock) {
+            if (fanOutBusy && !fanOutEnqueuing && senders.get() == 0 && ready.isEmpty()) {
+                fanOutBusy = false;
+                fanOutLock.notifyAll();
+            }
         }
     }
 
@@ -374,6 +451,7 @@ public final class Hub implements Broadcaster, AutoCloseable {
                 int running = senders.get();
                 if (ready.isEmpty() || running >= options.senderThreads()
                         || !senders.compareAndSet(running, running + 1)) {
+                    fanOutDoneIfSendersIdle();
                     return;
                 }
                 continue;
