@@ -198,35 +198,41 @@ public final class Connection {
     }
 
     private void subscribe(ClientMessage.Subscribe s) {
+        // Read the feed before taking this connection's lock: a feed may hold its own lock while it broadcasts to
+        // us. A change published in between is caught by the gap check (prevSeq) and repaired with the full state.
+        boolean wantsDeltas = s.deltas();
+        Replay replay = s.resumes() && wantsDeltas ? hub.feed.replaySince(s.epoch(), s.lastSeq()) : null;
+        List<SessionDelta> missed = replay != null && !replay.isFull() ? replay.deltas() : null;
+        boolean resume = missed != null && missed.size() <= maxQueued;
+        Snapshot snap = resume ? null : replay != null && replay.isFull() ? replay.snapshot() : hub.feed.current();
+        String status = hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
+                hub.feed.statusReason()));
+        FullFrames full = snap == null ? null : hub.full(snap);
+        String sessionUpdate = full == null ? null : full.sessionUpdate();
+        String metricsUpdate = full == null ? null : full.metricsUpdate();
+        String single = resume && missed.size() == 1 ? hub.codec.encode(new ServerMessage.Delta(missed.get(0))) : null;
         synchronized (this) {
             if (closed) {
                 return;
             }
             dropState();
             subscribed = true;
-            deltas = s.deltas();
-            Replay replay = s.resumes() && deltas ? hub.feed.replaySince(s.epoch(), s.lastSeq()) : null;
-            List<SessionDelta> missed = replay != null && !replay.isFull() ? replay.deltas() : null;
-            if (missed != null && missed.size() <= maxQueued) {
+            deltas = wantsDeltas;
+            if (resume) {
                 // What it missed, as one delta (merged when several; encoded when it is its turn).
                 lastQueuedSeq = s.lastSeq();
                 if (!missed.isEmpty()) {
                     SessionDelta last = missed.get(missed.size() - 1);
-                    pendingDelta = missed.size() == 1
-                            ? Out.delta(hub.codec.encode(new ServerMessage.Delta(last)), last.prevSeq(), last.seq())
-                            : Out.delta(null, s.lastSeq(), last.seq());
+                    pendingDelta = Out.delta(single, s.lastSeq(), last.seq());
                     add(pendingDelta);
                     lastQueuedSeq = last.seq();
                 }
             } else {
-                Snapshot snap = replay != null && replay.isFull() ? replay.snapshot() : hub.feed.current();
-                FullFrames f = hub.full(snap);
-                add(Out.state(f.sessionUpdate(), snap.seq()));
-                add(Out.state(f.metricsUpdate(), snap.seq()));
+                add(Out.state(sessionUpdate, snap.seq()));
+                add(Out.state(metricsUpdate, snap.seq()));
                 lastQueuedSeq = snap.seq();
             }
-            add(Out.control(hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
-                    hub.feed.statusReason()))));
+            add(Out.control(status));
         }
         pump();
     }
@@ -470,8 +476,8 @@ public final class Connection {
         add(Out.fullMarker());
     }
 
-    /** Takes the next frame to send, turning a full-state marker into the latest full state. */
-    private String pollLocked() {
+    /** Takes the next queued frame (a full-state marker or a merged delta is materialized by the caller). */
+    private Out pollLocked() {
         Out o = queue.poll();
         if (o == null) {
             return null;
@@ -482,7 +488,19 @@ public final class Connection {
             queuedControl--;
         }
         if (o == pendingDelta) {
-            pendingDelta = null; // on its way: later changes queue behind it
+            pendingDelta = null; // on its way: later changes queue behind it (nobody changes o any more)
+        }
+        return o;
+    }
+
+    /**
+     * The text of a polled frame, turning a merged delta or a full-state marker into its frame. Runs with the
+     * send slot taken but <em>without</em> the connection's lock: it reads the feed ({@code replaySince},
+     * {@code current}), and a feed may hold its own lock while it broadcasts to us.
+     */
+    private String materialize(Out o) {
+        if (o.text != null) {
+            return o.text;
         }
         if (o.isMergedDelta()) {
             String merged = hub.mergedDelta(o.fromSeq, o.seq);
@@ -490,25 +508,27 @@ public final class Connection {
                 return merged;
             }
             hub.conflations.increment(); // the replay window no longer holds those changes: send the full state
-        } else if (!o.full) {
-            return o.text;
         }
         Snapshot snap = hub.feed.current();
         FullFrames f = hub.full(snap);
-        for (Iterator<Out> it = queue.iterator(); it.hasNext(); ) {
-            Out q = it.next();
-            if (q.state && q.seq <= snap.seq()) {
-                it.remove();
-                queuedState--;
-                if (q == pendingDelta) {
-                    pendingDelta = null;
+        String sessions = f.sessionUpdate();
+        String metrics = f.metricsUpdate();
+        synchronized (this) {
+            for (Iterator<Out> it = queue.iterator(); it.hasNext(); ) {
+                Out q = it.next();
+                if (q.state && q.seq <= snap.seq()) {
+                    it.remove();
+                    queuedState--;
+                    if (q == pendingDelta) {
+                        pendingDelta = null;
+                    }
                 }
             }
+            lastQueuedSeq = Math.max(lastQueuedSeq, snap.seq());
+            queue.addFirst(Out.state(metrics, snap.seq()));
+            queuedState++;
         }
-        lastQueuedSeq = Math.max(lastQueuedSeq, snap.seq());
-        queue.addFirst(Out.state(f.metricsUpdate(), snap.seq()));
-        queuedState++;
-        return f.sessionUpdate();
+        return sessions;
     }
 
     private void pump() {
@@ -516,7 +536,7 @@ public final class Connection {
     }
 
     private void pump(boolean scheduled) {
-        String next;
+        Out o;
         synchronized (this) {
             if (scheduled) {
                 pumpScheduled = false;
@@ -524,13 +544,24 @@ public final class Connection {
             if (inFlight || closed) {
                 return;
             }
-            next = pollLocked();
-            if (next == null) {
+            o = pollLocked();
+            if (o == null) {
                 return;
             }
-            inFlight = true;
-            inFlightChars = next.length();
+            inFlight = true; // the send slot: no other send starts while this frame is materialized and sent
             inFlightSince = System.nanoTime();
+        }
+        String next;
+        try {
+            next = materialize(o);
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                inFlight = false;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            inFlightChars = next.length();
         }
         transport.sendText(next, this::sent);
     }
