@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the feed's rebuild thread calls {@link #onDelta} / {@link #onStatus}: it queues the shared frame on
  *       every connection under that connection's lock (no I/O, no container call) and hands the connections
- *       that need a send started to a ready queue, and starts at most {@code senderThreads} tasks to drain it;</li>
+ *       that need a send started to a ready queue, and starts at most {@code senderThreads} tasks to drain it;
+ *       when the senders have not finished starting the previous change's sends, it first waits for them
+ *       (bounded: backpressure, see {@link #onDelta});</li>
  *   <li>{@code sessionfeed-ws-send-N} (fixed pool of {@link WebSocketOptions#senderThreads()}, started with the
  *       hub, never idle out): take connections from the ready queue and start the container's asynchronous
  *       send; completion callbacks start the next send on container threads;</li>
