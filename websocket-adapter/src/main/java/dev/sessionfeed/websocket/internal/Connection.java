@@ -101,7 +101,6 @@ public final class Connection {
     private int queuedControl;
     private boolean inFlight;
     private boolean pumpScheduled;
-    private int inFlightChars = -1; // -1: a ping
     private long inFlightSince;
     private long lastPing;
     private boolean subscribed;
@@ -560,19 +559,22 @@ public final class Connection {
             }
             throw e;
         }
-        synchronized (this) {
-            inFlightChars = next.length();
-        }
-        transport.sendText(next, this::sent);
+        int chars = next.length();
+        transport.sendText(next, error -> sent(error, chars));
     }
 
-    private void sent(Throwable error) {
+    /**
+     * A send finished: frees the send slot and starts the next one.
+     *
+     * @param chars the text frame's length, or -1 for a ping (not counted as a frame)
+     */
+    private void sent(Throwable error, int chars) {
         synchronized (this) {
             inFlight = false;
-            if (error == null && inFlightChars >= 0) {
-                hub.framesSent.increment();
-                hub.charsSent.add(inFlightChars);
-            }
+        }
+        if (error == null && chars >= 0) {
+            hub.framesSent.increment();
+            hub.charsSent.add(chars);
         }
         if (error != null) {
             log.debug("send to websocket connection {} failed: {}", id(), error.toString());
@@ -612,7 +614,6 @@ public final class Connection {
             }
             if (!inFlight && now - lastPing >= heartbeatNanos) {
                 inFlight = true; // a ping is a send too: never concurrent with a text send
-                inFlightChars = -1;
                 inFlightSince = now;
                 lastPing = now;
                 ping = true;
@@ -649,7 +650,7 @@ public final class Connection {
         } catch (Exception | Error e) {
             failure = e;
         }
-        sent(failure);
+        sent(failure, -1);
     }
 
     /**
