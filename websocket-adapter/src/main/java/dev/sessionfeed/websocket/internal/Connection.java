@@ -550,17 +550,25 @@ public final class Connection {
             inFlight = true; // the send slot: no other send starts while this frame is materialized and sent
             inFlightSince = System.nanoTime();
         }
+        // Never throws: a pump also runs inside a container's completion callback, where an exception would be
+        // swallowed (or reported as the send's failure) and the taken frame lost while the client stays open with
+        // a gap. A frame that cannot be prepared or handed over closes the connection instead; the client
+        // reconnects and resumes, so it is never silently behind.
         String next;
         try {
             next = materialize(o);
         } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                inFlight = false;
-            }
-            throw e;
+            log.error("preparing a frame for websocket connection {} failed; closing it", id(), e);
+            close(1011, "internal error");
+            return;
         }
         int chars = next.length();
-        transport.sendText(next, error -> sent(error, chars));
+        try {
+            transport.sendText(next, error -> sent(error, chars));
+        } catch (RuntimeException | Error e) {
+            log.error("handing a frame to websocket connection {} failed; closing it", id(), e);
+            close(1011, "internal error");
+        }
     }
 
     /**

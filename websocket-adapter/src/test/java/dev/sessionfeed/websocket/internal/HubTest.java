@@ -96,6 +96,8 @@ class HubTest {
         /** The published deltas, for replay; a window of {@code replayWindow} like the engine's ring. */
         final List<SessionDelta> published = new CopyOnWriteArrayList<>();
         volatile int replayWindow = 1024;
+        /** When set, {@link #replaySince} throws it (a broken feed). */
+        volatile RuntimeException replayFailure;
 
         SessionDelta publish(int i) {
             ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, Map.of());
@@ -114,12 +116,16 @@ class HubTest {
         @Override public String epoch() { return "e"; }
         @Override public Snapshot current() { return current; }
         @Override public Replay replaySince(String epoch, long lastSeq) {
+            if (replayFailure != null) {
+                throw replayFailure;
+            }
             Snapshot now = current;
             int from = (int) lastSeq; // published.get(i) has seq i + 1
             if (!epoch.equals("e") || lastSeq > now.seq() || now.seq() - lastSeq > replayWindow) {
                 return new Replay(true, now, List.of());
             }
-            return new Replay(false, now, List.copyOf(published.subList(from, (int) now.seq())));
+            // Copy first: a sub-list view of a CopyOnWriteArrayList throws once a publish adds to it.
+            return new Replay(false, now, List.copyOf(published).subList(from, (int) now.seq()));
         }
         @Override public AutoCloseable addBroadcaster(Broadcaster b) { broadcasters.add(b); return () -> broadcasters.remove(b); }
         @Override public FeedStatus status() { return FeedStatus.LIVE; }
@@ -244,6 +250,29 @@ class HubTest {
         assertThat(hub.sharedEncodes() - encodesBefore).isEqualTo(2);
         assertThat(hub.stats().mergedChanges() - mergedBefore).isEqualTo(2 * 4);
         assertThat(hub.stats().fullStateConflations()).isZero();
+    }
+
+    @Test
+    void aMergedDeltaThatCannotBePreparedInACompletionCallbackClosesTheConnectionInsteadOfLeavingAGap() throws Exception {
+        FakeTransport t = new FakeTransport();
+        t.autoComplete = false;
+        open(t, true);
+        t.completeAll();
+        SessionDelta first = feed.publish(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
+        for (int i = 2; i <= 4; i++) {
+            feed.publish(i); // folded into one waiting delta behind the first
+        }
+        feed.replayFailure = new IllegalStateException("replay broken");
+        int sentBefore = t.sent.size();
+
+        t.completeAll(); // the completion starts the next send, which cannot be prepared
+
+        // Closed (the client reconnects and resumes), not left open and silently behind with the frame lost.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> t.closedWith != null);
+        assertThat(t.closedWith).isEqualTo(1011);
+        assertThat(t.sent).hasSize(sentBefore);
     }
 
     @Test
