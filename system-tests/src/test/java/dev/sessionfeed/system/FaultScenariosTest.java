@@ -107,7 +107,7 @@ class FaultScenariosTest {
             Reliability.record("listenerKilledMidBurst", "Listener backend killed mid-burst (1,000 updates at 200/s, 5 clients)",
                     ms(settle) + " to equal the DB after the burst", "≤ 2 s, exactly one reconnect",
                     details("reconnects", reconnects, "withoutKillSettleMs", baseline.toMillis(), "killToEqualMs", sinceKillMs, "killedAtUpdate", 500,
-                            "statusesSeen", String.join("→", watcher.statuses.subList(statusesBefore, watcher.statuses.size())),
+                            "statusesSeen", String.join("→", since(watcher.statuses, statusesBefore)),
                             "burstMs", (burstEnd - burstStart) / 1_000_000, "clients", 5));
         }
     }
@@ -245,7 +245,7 @@ class FaultScenariosTest {
             await().during(outage.minusMillis(millisSince(stoppedAt))).atMost(outage.plusSeconds(5))
                     .until(() -> node.feed.status() != FeedStatus.LIVE && node.source.status() != FeedStatus.LIVE);
             for (int i = 0; i < clients.size(); i++) {
-                List<String> seen = clients.get(i).statuses.subList(statusesBefore[i], clients.get(i).statuses.size());
+                List<String> seen = since(clients.get(i).statuses, statusesBefore[i]);
                 assertThat(seen).as("statuses seen by " + clients.get(i).name + " during the outage").containsAnyOf("degraded", "recovering");
             }
             h.server.start();
@@ -271,7 +271,7 @@ class FaultScenariosTest {
             Reliability.record("postgresOutage" + outage.toSeconds() + "s", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
                     settleMs + " ms after restart to equal the DB", "≤ backoff cap + 2 s = " + (cap + 2000) + " ms; never gives up",
                     details("outageSeconds", outage.toSeconds(), "liveAgainMs", liveMs,
-                            "statusesSeen", String.join("→", clients.get(0).statuses.subList(statusesBefore[0], clients.get(0).statuses.size())), "settleAfterWritesMs", settle.toMillis(),
+                            "statusesSeen", String.join("→", since(clients.get(0).statuses, statusesBefore[0])), "settleAfterWritesMs", settle.toMillis(),
                             "threads", threadsBefore + "→" + threadsAfter, "dbConnections", connectionsBefore + "→" + connectionsAfter,
                             "listenerReconnects", node.source.stats().reconnects()));
         }
@@ -342,5 +342,11 @@ class FaultScenariosTest {
                             "healthySettleAfterWritesMs", healthySettle.toMillis(), "writes", writes.get(),
                             "resumedAndConvergedMs", resumedMs));
         }
+    }
+
+    /** What a client recorded from index {@code from} on, copied first: the list may still grow while we read it. */
+    private static List<String> since(List<String> recorded, int from) {
+        List<String> copy = List.copyOf(recorded);
+        return copy.subList(from, copy.size());
     }
 }
