@@ -119,8 +119,9 @@ class PgNotifyFeedEndToEndTest {
         int signals = rebuilds.stream().mapToInt(r -> r[2]).sum();
         LOG.info("200 inserts in one transaction: {} rebuild(s) covering {} signals", rebuilds.size(), signals);
         assertThat(signals).isEqualTo(200);
-        // The first signal may start a rebuild at once (a quiet feed adds no delay); the rest merge into the next.
-        assertThat(rebuilds).hasSizeLessThanOrEqualTo(2);
+        // The first signal may start a rebuild at once (a quiet feed adds no delay); the rest merge into the next
+        // (or the next two, when PostgreSQL delivers the 200 notifications in more than one read): never one each.
+        assertThat(rebuilds).hasSizeLessThanOrEqualTo(3);
     }
 
     @Test

@@ -286,12 +286,15 @@ class JdbcSnapshotBuilderTest {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= 10);
             long before = writes.get();
-            for (int i = 0; i < 40; i++) {
-                SnapshotRead read = i % 2 == 0 ? builder.buildFull() : builder.refresh(all);
-                assertAgree(read, "read " + i);
+            // Read until the writer has committed at least 10 times meanwhile (otherwise the reads proved nothing);
+            // at least 40 reads, and a cap so a starved writer fails with a message instead of hanging.
+            int reads = 0;
+            while (reads < 40 || writes.get() - before < 10) {
+                assertThat(reads).as("reads while waiting for 10 concurrent writes").isLessThan(10_000);
+                SnapshotRead read = reads % 2 == 0 ? builder.buildFull() : builder.refresh(all);
+                assertAgree(read, "read " + reads);
+                reads++;
             }
-            // Otherwise the reads proved nothing.
-            assertThat(writes.get() - before).as("writes while reading").isGreaterThanOrEqualTo(10);
         } finally {
             stop.set(true);
             writer.join();

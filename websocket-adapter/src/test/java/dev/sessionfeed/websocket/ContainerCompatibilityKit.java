@@ -118,8 +118,9 @@ abstract class ContainerCompatibilityKit {
         commands = new TestCommands(feed);
         feed.upsert(TestFeed.session("seed", "waiting", "first"));
         main = endpoint(feed, b -> b);
-        fast = endpoint(feed, b -> b.heartbeatInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(700)));
-        slow = endpoint(slowFeed, b -> b.slowClientGrace(Duration.ofMillis(500)).maxQueuedFrames(4));
+        // Timeouts with room for a GC pause or a starved thread on a loaded 2-core machine.
+        fast = endpoint(feed, b -> b.heartbeatInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(2000)));
+        slow = endpoint(slowFeed, b -> b.slowClientGrace(Duration.ofSeconds(2)).maxQueuedFrames(4));
         List<Mount> mounts = new ArrayList<>(List.of(
                 new Mount("/ws/admin/chat", main, false),
                 new Mount("/ws/fast", fast, false),
@@ -474,8 +475,6 @@ abstract class ContainerCompatibilityKit {
         revoked.awaitType("status");
         other.awaitType("hello");
         assertThat(main.revoke("mallory")).isEqualTo(1);
-        Awaitility.await("revoked connection closed").atMost(Duration.ofSeconds(2))
-                .until(() -> revoked.closeCode.isDone());
         assertThat(revoked.awaitClose()).isEqualTo(1008);
         other.send(Map.of("type", "ping"));
         other.awaitType("pong");
@@ -569,8 +568,8 @@ abstract class ContainerCompatibilityKit {
     void pingsOnHeartbeatAndKeepsAnsweringClientOpen() {
         WsClient c = connect("/ws/fast", "admin");
         c.awaitType("hello");
-        // 12 heartbeats of 100 ms outlast the 700 ms idle timeout: the client's pongs keep it open.
-        Awaitility.await("heartbeat pings").atMost(Duration.ofSeconds(15)).until(() -> c.pings.get() >= 12);
+        // 25 heartbeats of 100 ms outlast the 2 s idle timeout: the client's pongs keep it open.
+        Awaitility.await("heartbeat pings").atMost(Duration.ofSeconds(15)).until(() -> c.pings.get() >= 25);
         assertThat(c.isOpen()).isTrue();
     }
 

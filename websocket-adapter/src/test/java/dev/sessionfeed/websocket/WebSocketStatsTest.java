@@ -48,16 +48,24 @@ class WebSocketStatsTest {
         }
     }
 
+    /**
+     * Waits until the server has counted every frame the clients received: a frame is counted when the container
+     * reports it sent, which may be just after the client read it.
+     */
+    private void awaitCountsSettled() {
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                endpoint.stats().framesSent() == clients.stream().mapToLong(c -> c.messages.size()).sum());
+    }
+
     /** Publishes one change and waits until every client has it; returns the counters' growth. */
     private WebSocketStats broadcastOnce(String id) {
+        awaitCountsSettled();
         WebSocketStats before = endpoint.stats();
         SessionDelta d = feed.upsert(TestFeed.session(id, "waiting", "subject"));
         for (WsClient c : clients) {
             c.await(m -> ContainerCompatibilityKit.isType(m, "session_delta") && m.path("seq").asLong() == d.seq(), "delta");
         }
-        // A frame is counted when the container reports it sent, which may be just after the client read it.
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> endpoint.stats().framesSent() - before.framesSent() >= clients.size());
+        awaitCountsSettled();
         WebSocketStats after = endpoint.stats();
         return new WebSocketStats(after.openConnections(),
                 after.broadcasts() - before.broadcasts(),

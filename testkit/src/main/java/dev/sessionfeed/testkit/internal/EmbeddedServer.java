@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,25 @@ public final class EmbeddedServer extends AbstractServer {
         }
     }
 
+    /** Below Linux's default ephemeral range (32768–60999), so no outgoing connection can take the port. */
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS = 12_000;
+
+    /**
+     * A free loopback port outside the ephemeral range. The server binds it only after initdb (seconds later) and
+     * binds it again after each restart: an ephemeral port could meanwhile be taken by one of the tests' own
+     * outgoing connections, or by a client reconnecting to the stopped server (a loopback self-connect).
+     */
     private static int freePort() throws IOException {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate = FIRST_PORT + random.nextInt(PORTS);
+            try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

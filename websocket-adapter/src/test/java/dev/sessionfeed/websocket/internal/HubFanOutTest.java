@@ -312,7 +312,7 @@ class HubFanOutTest {
         final CountDownLatch release;
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger entered = new AtomicInteger();
-        volatile int maxRunning;
+        final AtomicInteger maxRunning = new AtomicInteger();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         BlockingHandler(CountDownLatch release) {
@@ -327,7 +327,7 @@ class HubFanOutTest {
         @Override
         public CommandResult handle(SessionCommand command, String actor) {
             threads.add(Thread.currentThread().getName());
-            maxRunning = Math.max(maxRunning, running.incrementAndGet());
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             entered.incrementAndGet();
             try {
                 release.await();
@@ -366,7 +366,7 @@ class HubFanOutTest {
 
         release.countDown();
         await().atMost(DEADLINE).until(() -> parse(t.sent).stream().filter(m -> isType(m, "ack")).count() == capacity);
-        assertThat(handler.maxRunning).isEqualTo(2);
+        assertThat(handler.maxRunning.get()).isEqualTo(2);
         assertThat(handler.threads).hasSizeLessThanOrEqualTo(2).allMatch(n -> n.startsWith("sessionfeed-ws-worker-"));
     }
 
@@ -471,7 +471,7 @@ class HubFanOutTest {
             }
             assertThat(threads.made).allMatch(Thread::isDaemon);
             assertThat(maxAlive).isLessThanOrEqualTo(bound);
-            assertThat(handler.maxRunning).isLessThanOrEqualTo(workers);
+            assertThat(handler.maxRunning.get()).isLessThanOrEqualTo(workers);
             assertThat(hub.stats().commandsRejectedBusy()).isPositive();
             hub.close();
             await("close() stops every thread it started").atMost(DEADLINE)

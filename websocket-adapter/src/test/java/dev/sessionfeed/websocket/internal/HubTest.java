@@ -136,7 +136,9 @@ class HubTest {
     }
 
     private final ManualFeed feed = new ManualFeed();
-    private final Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8).build());
+    // A long grace: tests that stall a send on purpose must not see it closed as slow on a loaded machine.
+    private final Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8)
+            .slowClientGrace(java.time.Duration.ofMinutes(10)).build());
 
     @AfterEach
     void close() {
