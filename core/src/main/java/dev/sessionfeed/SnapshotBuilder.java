@@ -31,4 +31,19 @@ public interface SnapshotBuilder {
      * @throws SessionFeedException when the database cannot be read
      */
     SnapshotRead refresh(Set<String> ids);
+
+    /**
+     * The most sessions the feed shows: the same cap {@link #buildFull()} applies. When a {@linkplain #refresh
+     * by-id refresh} would grow the list beyond it (new sessions are put first), the feed drops the sessions at
+     * the end of the display order and publishes them as removed — with a newest-first order, the ones a full
+     * read would leave out — so refreshes never show more than a full read would.
+     *
+     * <p>An implementation that caps {@code buildFull()} should return that cap here; one that wraps another
+     * builder should delegate. Must return the same value on every call.
+     *
+     * @return the cap, at least 1; the default, {@link Integer#MAX_VALUE}, means no cap
+     */
+    default int maxSessions() {
+        return Integer.MAX_VALUE;
+    }
 }

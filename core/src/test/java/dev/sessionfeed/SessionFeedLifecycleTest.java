@@ -196,4 +196,18 @@ class SessionFeedLifecycleTest {
         assertThat(h.out.closeCount()).isEqualTo(1);
         assertThat(liveThreadNames("sessionfeed-")).isEmpty();
     }
+
+    @Test
+    void aSnapshotBuilderWithACapBelowOneIsRefusedAtBuildNamingTheValue() {
+        SnapshotBuilder zero = new SnapshotBuilder() {
+            @Override public SnapshotRead buildFull() { return h.db.buildFull(); }
+            @Override public SnapshotRead refresh(Set<String> ids) { return h.db.refresh(ids); }
+            @Override public int maxSessions() { return 0; }
+        };
+
+        assertThatThrownBy(() -> SessionFeed.builder(zero, new ManualChangeSource()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSessions() must be at least 1, was 0");
+        assertThat(liveThreadNames("sessionfeed-")).isEmpty();
+    }
 }

@@ -41,6 +41,7 @@ final class RebuildLoop implements Runnable {
     private final Clock clock;
     private final Backoff backoff;
     private final long reconcileNanos;
+    private final int maxSessions;
 
     private boolean backingOff;
     private long notBeforeNanos;
@@ -62,6 +63,12 @@ final class RebuildLoop implements Runnable {
         this.clock = clock;
         this.backoff = new Backoff(retryInitial, retryMax);
         this.reconcileNanos = reconcileInterval.toNanos();
+        int max = snapshots.maxSessions();
+        if (max < 1) {
+            throw new IllegalArgumentException("SnapshotBuilder.maxSessions() must be at least 1, was " + max
+                    + " (" + snapshots.getClass().getName() + ")");
+        }
+        this.maxSessions = max;
     }
 
     /**
@@ -146,7 +153,7 @@ final class RebuildLoop implements Runnable {
         Snapshot current = state.current();
         SnapshotDiff.Result diff = batch.full()
                 ? SnapshotDiff.full(current, read)
-                : SnapshotDiff.byIds(current, read, batch.ids());
+                : SnapshotDiff.byIds(current, read, batch.ids(), maxSessions);
         SessionDelta delta = null;
         Snapshot next = current;
         if (!diff.isEmpty()) {

@@ -6,7 +6,9 @@ import dev.sessionfeed.Snapshot;
 import dev.sessionfeed.SnapshotRead;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +81,41 @@ final class SnapshotDiff {
     /**
      * Diffs a read of some sessions by id: requested ids missing from the read have left the scope.
      *
-     * @param current   the current snapshot
-     * @param read      the by-id read
-     * @param requested the ids that were read
+     * @param current     the current snapshot
+     * @param read        the by-id read
+     * @param requested   the ids that were read
+     * @param maxSessions the most sessions to show: sessions beyond it at the end of the display order are
+     *                    dropped (as removed, or not added)
      * @return the change
      */
+    static Result byIds(Snapshot current, SnapshotRead read, Set<String> requested, int maxSessions) {
+        Result r = byIds(current, read, requested);
+        return r.sessions().size() <= maxSessions ? r : capped(current, r, maxSessions);
+    }
+
+    /** Drops what lies beyond {@code max} in the display order: removed if shown before, else never added. */
+    private static Result capped(Snapshot current, Result r, int max) {
+        List<ChatSession> all = r.sessions();
+        SessionList before = SessionList.copyOf(current.sessions());
+        Set<String> dropped = new HashSet<>();
+        List<String> removed = new ArrayList<>(r.removed());
+        for (ChatSession s : all.subList(max, all.size())) {
+            dropped.add(s.id());
+            if (before.position(s.id()) >= 0) {
+                removed.add(s.id());
+            }
+        }
+        removed.sort(Comparator.comparingInt(before::position)); // in their previous display order
+        List<ChatSession> upserted = new ArrayList<>(r.upserted().size());
+        for (ChatSession s : r.upserted()) {
+            if (!dropped.contains(s.id())) {
+                upserted.add(s);
+            }
+        }
+        return new Result(SessionList.copyOf(new ArrayList<>(all.subList(0, max))), upserted, removed, r.metrics());
+    }
+
+    /** {@link #byIds(Snapshot, SnapshotRead, Set, int)} without a cap. */
     static Result byIds(Snapshot current, SnapshotRead read, Set<String> requested) {
         // Costs the change, not the snapshot: positions come from the list's shared index, and an in-place
         // replacement copies one array (no maps or lists of the whole snapshot are built).

@@ -213,6 +213,16 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * @return {@link SessionTable#maxSessions()}
+     */
+    @Override
+    public int maxSessions() {
+        return table.maxSessions();
+    }
+
+    /**
      * Re-reads the given sessions (those still in scope) and the metrics, in one statement (one snapshot). With
      * no ids, only the metrics are read (still one statement).
      *

@@ -181,7 +181,8 @@ public final class SessionTable {
     }
 
     /**
-     * The most sessions a full read returns (newest first). Default 5,000.
+     * The most sessions the feed shows: a full read returns the newest this many, and by-id refreshes never grow
+     * the list beyond it. Default 5,000.
      *
      * @return the cap
      */
@@ -288,7 +289,9 @@ public final class SessionTable {
         }
 
         /**
-         * The most sessions one full read returns. Default 5,000.
+         * The most sessions the feed shows: one full read returns the newest this many, and a by-id refresh that
+         * brings in a new session drops the last ones shown beyond it (published as removed; usually the oldest,
+         * as a full read would — see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}). Default 5,000.
          *
          * @param max 1 to 1,000,000
          * @return this builder

@@ -124,4 +124,39 @@ class SnapshotDiffTest {
         assertThat(r.isEmpty()).isTrue();
         assertThat(r.sessions()).isSameAs(engine.sessions());
     }
+
+    @Test
+    void byIdDiffBeyondTheCapDropsTheEndOfTheDisplayOrderAsRemoved() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"), s("c", "waiting"));
+
+        // A new session goes first; with a cap of 3 the last one shown leaves, and a change to it is not sent.
+        SnapshotDiff.Result r = SnapshotDiff.byIds(current, read(M1, s("n", "waiting"), s("c", "active")),
+                Set.of("n", "c"), 3);
+
+        assertThat(r.sessions()).extracting(ChatSession::id).containsExactly("n", "a", "b");
+        assertThat(r.upserted()).containsExactly(s("n", "waiting"));
+        assertThat(r.removed()).containsExactly("c");
+    }
+
+    @Test
+    void byIdDiffWithMoreNewSessionsThanTheCapKeepsTheFirstOnesAndRemovesEveryOldOne() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"));
+
+        SnapshotDiff.Result r = SnapshotDiff.byIds(current,
+                read(M1, s("x", "waiting"), s("y", "waiting"), s("z", "waiting")), Set.of("x", "y", "z", "b"), 2);
+
+        assertThat(r.sessions()).extracting(ChatSession::id).containsExactly("x", "y");
+        assertThat(r.upserted()).extracting(ChatSession::id).containsExactly("x", "y");
+        assertThat(r.removed()).containsExactly("a", "b"); // b left the scope, a fell off the end: display order
+    }
+
+    @Test
+    void byIdDiffWithinTheCapIsTheUncappedDiff() {
+        Snapshot current = snapshot(M1, s("a", "waiting"), s("b", "waiting"));
+        SnapshotRead read = read(M1, s("n", "waiting"));
+
+        SnapshotDiff.Result capped = SnapshotDiff.byIds(current, read, Set.of("n"), 3);
+
+        assertThat(capped).isEqualTo(SnapshotDiff.byIds(current, read, Set.of("n")));
+    }
 }
