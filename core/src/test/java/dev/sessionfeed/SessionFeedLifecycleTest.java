@@ -210,4 +210,25 @@ class SessionFeedLifecycleTest {
                 .hasMessageContaining("maxSessions() must be at least 1, was 0");
         assertThat(liveThreadNames("sessionfeed-")).isEmpty();
     }
+
+    @Test
+    void aFeedWhoseFirstReadFailsLogsThatItStartsRecoveringNotThatItLeftLive() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.internal.RebuildLoop");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        h.db.failWith(new IllegalStateException("database down"));
+        try (SessionFeed feed = SessionFeed.builder(h.db, new ManualChangeSource()).build()) {
+            feed.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.copyOf(logs.list).stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("starts recovering")));
+            assertThat(feed.status()).isEqualTo(FeedStatus.RECOVERING);
+            assertThat(List.copyOf(logs.list)).extracting(e -> e.getFormattedMessage()).noneMatch(m -> m.contains("live ->"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
 }

@@ -47,6 +47,8 @@ final class RebuildLoop implements Runnable {
     private long notBeforeNanos;
     private long nextReconcileNanos;
     private FeedStatus publishedStatus = FeedStatus.LIVE;
+    /** Whether the rebuild thread has compared the status once (only the first comparison is at start). */
+    private boolean startChecked;
     private boolean running;
     private long failureStreakStartNanos;
 
@@ -232,10 +234,16 @@ final class RebuildLoop implements Runnable {
         }
         StatusTracker.View now = status.view();
         if (now.status() != publishedStatus) {
-            log.info("Feed {} status {} -> {}: {}", epoch, publishedStatus.wireName(), now.status().wireName(), now.reason());
+            if (startChecked) {
+                log.info("Feed {} status {} -> {}: {}", epoch, publishedStatus.wireName(), now.status().wireName(), now.reason());
+            } else {
+                // publishedStatus starts as LIVE (what broadcasters assume), but the feed never was: say how it starts.
+                log.info("Feed {} starts {}: {}", epoch, now.status().wireName(), now.reason());
+            }
             publishedStatus = now.status();
             broadcasters.status(now.status(), now.reason());
         }
+        startChecked = true;
     }
 
     private void failAll(List<CompletableFuture<Long>> waiters, String why) {
