@@ -205,11 +205,7 @@ class JdbcSnapshotBuilderTest {
     void aConnectionWithAutoCommitOffIsLeftOutsideATransactionWithAutoCommitStillOff() throws Exception {
         SessionFixtures.insertSession(db, "w", "waiting");
         try (Connection physical = db.connect(); Connection watcher = db.connect()) {
-            long pid;
-            try (Statement st = physical.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                pid = rs.getLong(1);
-            }
+            long pid = backendPid(physical);
             physical.setAutoCommit(false);
             List<String> events = new ArrayList<>();
             JdbcSnapshotBuilder onIt = JdbcSnapshotBuilder.builder(borrowing(physical, events)).build();
@@ -239,11 +235,7 @@ class JdbcSnapshotBuilderTest {
     @Test
     void aFailedReadOnAConnectionWithAutoCommitOffRollsBack() throws Exception {
         try (Connection physical = db.connect(); Connection watcher = db.connect()) {
-            long pid;
-            try (Statement st = physical.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                pid = rs.getLong(1);
-            }
+            long pid = backendPid(physical);
             physical.setAutoCommit(false);
             JdbcSnapshotBuilder twoRows = JdbcSnapshotBuilder.builder(borrowing(physical, new ArrayList<>()))
                     .metricsQuery("SELECT x AS n FROM generate_series(1, 2) AS x").build();
@@ -580,6 +572,13 @@ class JdbcSnapshotBuilderTest {
         assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> JdbcSnapshotBuilder.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
         assertThatThrownBy(() -> builder.refresh(null)).isInstanceOf(NullPointerException.class).hasMessage("ids");
+    }
+
+    private static long backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static String backendState(Connection watcher, long pid) throws SQLException {

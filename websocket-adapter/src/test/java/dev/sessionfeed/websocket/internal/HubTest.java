@@ -157,6 +157,25 @@ class HubTest {
         return c;
     }
 
+    /** A delta client whose sends complete only when the test says so, with hello, full state and status sent. */
+    private FakeTransport idleDeltaClient() {
+        FakeTransport t = new FakeTransport();
+        t.autoComplete = false;
+        open(t, true);
+        t.completeAll();
+        return t;
+    }
+
+    /** Publishes a change and waits until each client's send of it is started (and left in flight). */
+    private SessionDelta publishInFlight(List<FakeTransport> clients) {
+        SessionDelta d = feed.publish(1);
+        for (FakeTransport t : clients) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + d.seq()));
+        }
+        return d;
+    }
+
     private static List<JsonNode> frames(FakeTransport t) throws Exception {
         List<JsonNode> l = new ArrayList<>();
         for (String s : t.sent) {
@@ -221,18 +240,9 @@ class HubTest {
 
     @Test
     void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint() throws Exception {
-        FakeTransport a = new FakeTransport();
-        FakeTransport b = new FakeTransport();
-        for (FakeTransport t : List.of(a, b)) {
-            t.autoComplete = false;
-            open(t, true);
-            t.completeAll(); // hello, full state, status: now idle
-        }
-        SessionDelta first = feed.publish(1);
-        for (FakeTransport t : List.of(a, b)) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
-        }
+        FakeTransport a = idleDeltaClient();
+        FakeTransport b = idleDeltaClient();
+        SessionDelta first = publishInFlight(List.of(a, b));
         long encodesBefore = hub.sharedEncodes();
         long mergedBefore = hub.stats().mergedChanges();
         for (int i = 2; i <= 6; i++) {
@@ -256,13 +266,8 @@ class HubTest {
 
     @Test
     void aMergedDeltaThatCannotBePreparedInACompletionCallbackClosesTheConnectionInsteadOfLeavingAGap() throws Exception {
-        FakeTransport t = new FakeTransport();
-        t.autoComplete = false;
-        open(t, true);
-        t.completeAll();
-        SessionDelta first = feed.publish(1);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
+        FakeTransport t = idleDeltaClient();
+        publishInFlight(List.of(t));
         for (int i = 2; i <= 4; i++) {
             feed.publish(i); // folded into one waiting delta behind the first
         }
@@ -280,13 +285,8 @@ class HubTest {
     @Test
     void aClientBehindByChangesTheReplayWindowNoLongerHoldsGetsTheFullState() throws Exception {
         feed.replayWindow = 2;
-        FakeTransport t = new FakeTransport();
-        t.autoComplete = false;
-        open(t, true);
-        t.completeAll();
-        SessionDelta first = feed.publish(1);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + first.seq()));
+        FakeTransport t = idleDeltaClient();
+        publishInFlight(List.of(t));
         for (int i = 2; i <= 6; i++) {
             feed.publish(i);
         }
