@@ -88,6 +88,13 @@ final class AdminClient implements AutoCloseable {
     }
 
     /** Connects (and subscribes, resuming when it knows an epoch); returns once the handshake is done or failed. */
+    /** The connection state, for failure messages. */
+    synchronized String state() {
+        return name + "{" + (ws != null ? "open" : "not open") + (synced ? ", synced" : ", not synced") + ", epoch " + epoch
+                + ", seq " + seq + ", connects " + connects.get() + ", closes " + closeCodes + ", full states "
+                + fullStates.get() + ", errors " + errors.size() + "}";
+    }
+
     void connect() {
         Listener l;
         synchronized (this) {

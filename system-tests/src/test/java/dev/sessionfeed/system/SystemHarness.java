@@ -314,7 +314,9 @@ final class SystemHarness implements AutoCloseable {
             Node n = node;
             throw new AssertionError("clients did not equal the database within " + deadline + " (feed status "
                     + (n == null ? "no node" : n.feed.status() + " / " + n.feed.statusReason() + ", source " + n.source.status())
-                    + "): " + (d.size() > 12 ? d.subList(0, 12) + " ... (" + d.size() + ")" : d), e);
+                    + "): " + (d.size() > 12 ? d.subList(0, 12) + " ... (" + d.size() + ")" : d)
+                    + "; clients behind: " + which.stream().filter(c -> d.stream().anyMatch(x -> x.startsWith(c.name + " ")))
+                            .map(AdminClient::state).toList(), e);
         }
     }
 
