@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ class SoakTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS) // the soak runs for sessionfeed.system.soakMinutes (10 by default)
     void resourcesStayFlatUnderSteadyWritesAndRecurringFaults() throws Exception {
         long minutes = Long.getLong("sessionfeed.system.soakMinutes", 10);
         try (SystemHarness h = new SystemHarness(SystemHarness.Options.defaults().replayWindow(64))) {
