@@ -7,7 +7,7 @@ import java.util.Objects;
  * The answer to a client that resumes with {@code (epoch, lastSeq)}: either the deltas it missed, in order,
  * or the full state because the feed can no longer replay (other epoch, seq outside the window).
  *
- * <p>Exactly one of {@code snapshot} and {@code deltas} is meaningful: when {@link #isFull()} the client must
+ * <p>Exactly one of {@code snapshot} and {@code deltas} is meaningful: when {@link #full()} the client must
  * replace its state with {@code snapshot}; otherwise it applies {@code deltas} (possibly empty: it is up to
  * date) and {@code snapshot} is the current state they lead to.
  *
@@ -25,14 +25,5 @@ public record Replay(boolean full, Snapshot snapshot, List<SessionDelta> deltas)
     public Replay {
         Objects.requireNonNull(snapshot, "snapshot");
         deltas = List.copyOf(Objects.requireNonNull(deltas, "deltas"));
-    }
-
-    /**
-     * Tells whether the client must take the full state.
-     *
-     * @return {@link #full()}
-     */
-    public boolean isFull() {
-        return full;
     }
 }

@@ -1,7 +1,6 @@
 package dev.sessionfeed;
 
 import dev.sessionfeed.internal.Checks;
-import dev.sessionfeed.internal.DefaultSessionFeed;
 import dev.sessionfeed.source.SessionChangeSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -285,33 +284,33 @@ public interface SessionFeed extends AutoCloseable {
             return new DefaultSessionFeed(this);
         }
 
-        // Accessors for the implementation (package dev.sessionfeed.internal).
+        // Accessors for the implementation (DefaultSessionFeed, in this package): not API.
 
         /** @return the snapshot builder */
-        public SnapshotBuilder snapshots() { return snapshots; }
+        SnapshotBuilder snapshots() { return snapshots; }
         /** @return the change source */
-        public SessionChangeSource source() { return source; }
+        SessionChangeSource source() { return source; }
         /** @return the coalesce window */
-        public Duration coalesceWindow() { return coalesceWindow; }
+        Duration coalesceWindow() { return coalesceWindow; }
         /** @return the max coalesce delay */
-        public Duration maxCoalesceDelay() { return maxCoalesceDelay; }
+        Duration maxCoalesceDelay() { return maxCoalesceDelay; }
         /** @return the replay window in deltas */
-        public int replayWindow() { return replayWindow; }
+        int replayWindow() { return replayWindow; }
         /** @return the reconcile interval, zero when disabled */
-        public Duration reconcileInterval() { return reconcileInterval; }
+        Duration reconcileInterval() { return reconcileInterval; }
         /** @return the first retry backoff */
-        public Duration retryInitialBackoff() { return retryInitialBackoff; }
+        Duration retryInitialBackoff() { return retryInitialBackoff; }
         /** @return the largest retry backoff */
-        public Duration retryMaxBackoff() { return retryMaxBackoff; }
+        Duration retryMaxBackoff() { return retryMaxBackoff; }
         /** @return the id count above which a rebuild reads everything */
-        public int maxBatchIds() { return maxBatchIds; }
+        int maxBatchIds() { return maxBatchIds; }
         /** @return the thread factory, or null for the default */
-        public ThreadFactory threadFactory() { return threadFactory; }
+        ThreadFactory threadFactory() { return threadFactory; }
         /** @return the clock */
-        public Clock clock() { return clock; }
+        Clock clock() { return clock; }
         /** @return the observer */
-        public FeedObserver observer() { return observer; }
+        FeedObserver observer() { return observer; }
         /** @return the fixed epoch, or null for a random one */
-        public String epoch() { return epoch; }
+        String epoch() { return epoch; }
     }
 }

@@ -1,6 +1,5 @@
 package dev.sessionfeed;
 
-import dev.sessionfeed.internal.SessionList;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

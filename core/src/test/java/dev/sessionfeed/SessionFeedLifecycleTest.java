@@ -214,7 +214,7 @@ class SessionFeedLifecycleTest {
     @Test
     void aFeedWhoseFirstReadFailsLogsThatItStartsRecoveringNotThatItLeftLive() {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.internal.RebuildLoop");
+                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
                 new ch.qos.logback.core.read.ListAppender<>();
         logs.start();

@@ -96,7 +96,7 @@ class SessionFeedPropertyTest {
             }
             assertThat(feed.current().sessionsById()).isEqualTo(Sessions.byId(fresh.sessions()));
             Replay replay = feed.replaySince(FeedHarness.EPOCH, 0);
-            assertThat(replay.isFull()).isFalse();
+            assertThat(replay.full()).isFalse();
             assertThat(replay.deltas()).isEqualTo(deltas);
 
             // After a full rebuild the display order is the read's order too.

@@ -35,7 +35,7 @@ class SessionFeedReplayTest {
 
         Replay replay = h.feed.replaySince(FeedHarness.EPOCH, 2);
 
-        assertThat(replay.isFull()).isFalse();
+        assertThat(replay.full()).isFalse();
         assertThat(replay.deltas()).extracting(SessionDelta::seq).containsExactly(3L, 4L, 5L);
         assertThat(replay.deltas()).isEqualTo(h.out.deltas().subList(2, 5));
         assertThat(replay.snapshot().seq()).isEqualTo(5);
@@ -56,7 +56,7 @@ class SessionFeedReplayTest {
 
         Replay replay = h.feed.replaySince(FeedHarness.EPOCH, 2);
 
-        assertThat(replay.isFull()).isFalse();
+        assertThat(replay.full()).isFalse();
         assertThat(replay.deltas()).isEmpty();
         assertThat(replay.snapshot()).isEqualTo(h.feed.current());
     }
@@ -66,10 +66,10 @@ class SessionFeedReplayTest {
         h.start(b -> b.replayWindow(2));
         publish(5);
 
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 2).isFull()).isTrue();
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 0).isFull()).isTrue();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 2).full()).isTrue();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 0).full()).isTrue();
         Replay oldestReplayable = h.feed.replaySince(FeedHarness.EPOCH, 3);
-        assertThat(oldestReplayable.isFull()).isFalse();
+        assertThat(oldestReplayable.full()).isFalse();
         assertThat(oldestReplayable.deltas()).extracting(SessionDelta::seq).containsExactly(4L, 5L);
         Replay full = h.feed.replaySince(FeedHarness.EPOCH, 1);
         assertThat(full.deltas()).isEmpty();
@@ -81,8 +81,8 @@ class SessionFeedReplayTest {
         h.start();
         publish(3);
 
-        assertThat(h.feed.replaySince("previous-run", 2).isFull()).isTrue();
-        assertThat(h.feed.replaySince(null, 2).isFull()).isTrue();
+        assertThat(h.feed.replaySince("previous-run", 2).full()).isTrue();
+        assertThat(h.feed.replaySince(null, 2).full()).isTrue();
     }
 
     @Test
@@ -90,8 +90,8 @@ class SessionFeedReplayTest {
         h.start();
         publish(3);
 
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 4).isFull()).isTrue();
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, -1).isFull()).isTrue();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 4).full()).isTrue();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, -1).full()).isTrue();
     }
 
     @Test
@@ -99,8 +99,8 @@ class SessionFeedReplayTest {
         h.start(b -> b.replayWindow(0));
         publish(2);
 
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 1).isFull()).isTrue();
-        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 2).isFull()).isFalse();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 1).full()).isTrue();
+        assertThat(h.feed.replaySince(FeedHarness.EPOCH, 2).full()).isFalse();
     }
 
     @Test

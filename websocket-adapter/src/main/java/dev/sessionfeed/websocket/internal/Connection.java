@@ -201,9 +201,9 @@ public final class Connection {
         // us. A change published in between is caught by the gap check (prevSeq) and repaired with the full state.
         boolean wantsDeltas = s.deltas();
         Replay replay = s.resumes() && wantsDeltas ? hub.feed.replaySince(s.epoch(), s.lastSeq()) : null;
-        List<SessionDelta> missed = replay != null && !replay.isFull() ? replay.deltas() : null;
+        List<SessionDelta> missed = replay != null && !replay.full() ? replay.deltas() : null;
         boolean resume = missed != null && missed.size() <= maxQueued;
-        Snapshot snap = resume ? null : replay != null && replay.isFull() ? replay.snapshot() : hub.feed.current();
+        Snapshot snap = resume ? null : replay != null && replay.full() ? replay.snapshot() : hub.feed.current();
         String status = hub.codec.encode(new ServerMessage.Status(hub.feed.epoch(), now(), hub.feed.status(),
                 hub.feed.statusReason()));
         FullFrames full = snap == null ? null : hub.full(snap);

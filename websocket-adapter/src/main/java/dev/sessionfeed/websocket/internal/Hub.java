@@ -261,7 +261,7 @@ public final class Hub implements Broadcaster, AutoCloseable {
 
     private String encodeMerged(long fromSeq, long toSeq) {
         Replay replay = feed.replaySince(feed.epoch(), fromSeq);
-        if (replay == null || replay.isFull()) {
+        if (replay == null || replay.full()) {
             return null;
         }
         List<SessionDelta> deltas = replay.deltas();

@@ -1,4 +1,4 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
 import java.time.Duration;
 import java.util.ArrayList;

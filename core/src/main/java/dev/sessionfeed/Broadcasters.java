@@ -1,9 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.Broadcaster;
-import dev.sessionfeed.FeedStatus;
-import dev.sessionfeed.SessionDelta;
-import dev.sessionfeed.Snapshot;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;

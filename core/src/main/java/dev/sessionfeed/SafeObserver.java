@@ -1,7 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.FeedObserver;
-import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.source.ChangeSignal;
 import java.util.Objects;
 import org.slf4j.Logger;

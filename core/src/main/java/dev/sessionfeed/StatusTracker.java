@@ -1,6 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.FeedStatus;
 import java.util.Objects;
 
 /**

@@ -1,11 +1,7 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.ChatSession;
-import dev.sessionfeed.Snapshot;
-import dev.sessionfeed.SnapshotRead;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

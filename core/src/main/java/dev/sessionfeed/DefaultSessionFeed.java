@@ -1,17 +1,14 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.Broadcaster;
-import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.FeedStatus;
-import dev.sessionfeed.Replay;
-import dev.sessionfeed.SessionFeed;
-import dev.sessionfeed.SessionFeedException;
-import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.internal.Checks;
+import dev.sessionfeed.internal.NamedThreadFactory;
+import dev.sessionfeed.internal.Threads;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.source.SessionChangeSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,11 +16,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * The {@link SessionFeed} implementation: owns the change source, the {@link PendingWork} queue, the rebuild
@@ -32,16 +29,16 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@code refresh()} futures are completed on the rebuild thread, so their non-async dependent
  * stages run there too and must be quick.
  */
-public final class DefaultSessionFeed implements SessionFeed {
+final class DefaultSessionFeed implements SessionFeed {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSessionFeed.class);
 
     /** The default rebuild thread's name. */
     static final String THREAD_NAME = "sessionfeed-rebuild";
     /** How long {@link #close()} waits for the rebuild thread before interrupting it (a read in flight). */
-    private static final long JOIN_BEFORE_INTERRUPT_MS = 5_000;
+    private static final Duration JOIN_BEFORE_INTERRUPT = Duration.ofSeconds(5);
     /** How long {@link #close()} waits after interrupting it. */
-    private static final long JOIN_AFTER_INTERRUPT_MS = 5_000;
+    private static final Duration JOIN_AFTER_INTERRUPT = Duration.ofSeconds(5);
 
     private final String epoch;
     private final SessionChangeSource source;
@@ -59,16 +56,16 @@ public final class DefaultSessionFeed implements SessionFeed {
     private volatile Thread thread;
 
     /**
-     * Creates the feed from a validated builder.
+     * Creates the feed from a validated builder; only {@link SessionFeed.Builder#build()} calls this.
      *
      * @param builder the configuration
      * @throws NullPointerException if {@code builder} is null
      */
-    public DefaultSessionFeed(SessionFeed.Builder builder) {
+    DefaultSessionFeed(SessionFeed.Builder builder) {
         Objects.requireNonNull(builder, "builder");
         this.epoch = builder.epoch() != null ? builder.epoch() : Epochs.random();
         this.source = builder.source();
-        this.threadFactory = builder.threadFactory();
+        this.threadFactory = builder.threadFactory() != null ? builder.threadFactory() : NamedThreadFactory.single(THREAD_NAME);
         this.observer = new SafeObserver(builder.observer());
         Clock clock = builder.clock();
         this.work = new PendingWork(builder.coalesceWindow(), builder.maxCoalesceDelay(), builder.maxBatchIds());
@@ -89,12 +86,9 @@ public final class DefaultSessionFeed implements SessionFeed {
                 throw new IllegalStateException("feed " + epoch + " is already started");
             }
             loop.initialRead();
-            Thread t = threadFactory == null ? new Thread(loop, THREAD_NAME) : threadFactory.newThread(loop);
+            Thread t = threadFactory.newThread(loop);
             if (t == null) {
                 throw new IllegalStateException("threadFactory " + threadFactory + " returned no thread");
-            }
-            if (threadFactory == null) {
-                t.setDaemon(true);
             }
             thread = t;
             t.start();
@@ -195,33 +189,21 @@ public final class DefaultSessionFeed implements SessionFeed {
         log.info("Feed {} closed at seq {}", epoch, state.current().seq());
     }
 
-    /** Waits for the rebuild thread; interrupts it if a read keeps it busy too long. Keeps the caller's interrupt. */
+    /**
+     * Waits for the rebuild thread; interrupts it if a read keeps it busy too long, then waits once more and
+     * abandons it (it is stopped, and ends after its read returns). Keeps the caller's interrupt flag.
+     */
     private void join(Thread t) {
-        boolean interrupted = false;
-        long[] phases = {JOIN_BEFORE_INTERRUPT_MS, JOIN_AFTER_INTERRUPT_MS};
-        for (int phase = 0; phase < phases.length && t.isAlive(); phase++) {
-            if (phase == 1) {
-                log.warn("Feed {}: rebuild thread {} still busy {} ms after close; interrupting it", epoch, t.getName(),
-                        JOIN_BEFORE_INTERRUPT_MS);
-                t.interrupt();
-            }
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(phases[phase]);
-            long left;
-            while (t.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedJoin(t, left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+        // The first wait is expected to time out only when a read is slow: its own line below says so, not
+        // joinBounded's "abandoned" line.
+        if (Threads.joinBounded(t, JOIN_BEFORE_INTERRUPT, NOPLogger.NOP_LOGGER, "its current read")) {
+            return;
         }
-        if (t.isAlive()) {
-            log.warn("Feed {}: rebuild thread {} did not stop within {} ms of close; it stops after its current read",
-                    epoch, t.getName(), JOIN_BEFORE_INTERRUPT_MS + JOIN_AFTER_INTERRUPT_MS);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        log.warn("Feed {}: rebuild thread {} still busy {} ms after close; interrupting it", epoch, t.getName(),
+                JOIN_BEFORE_INTERRUPT.toMillis());
+        t.interrupt();
+        Threads.joinBounded(t, JOIN_AFTER_INTERRUPT, log, "the current read of feed " + epoch + ", interrupted "
+                + JOIN_AFTER_INTERRUPT.toMillis() + " ms ago");
     }
 
     /** What the change source reports to. Never throws, never blocks. */

@@ -1,8 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.Replay;
-import dev.sessionfeed.SessionDelta;
-import dev.sessionfeed.Snapshot;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.ChatSession;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,9 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.ChatSession;
-import dev.sessionfeed.Snapshot;
-import dev.sessionfeed.SnapshotRead;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

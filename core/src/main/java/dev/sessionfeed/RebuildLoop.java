@@ -1,13 +1,6 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.FeedObserver;
-import dev.sessionfeed.FeedStatus;
-import dev.sessionfeed.SessionDelta;
-import dev.sessionfeed.SessionFeedException;
-import dev.sessionfeed.Snapshot;
-import dev.sessionfeed.SnapshotBuilder;
-import dev.sessionfeed.SnapshotRead;
+import dev.sessionfeed.internal.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
-import dev.sessionfeed.SessionDelta;
 import java.util.ArrayList;
 import java.util.List;
 

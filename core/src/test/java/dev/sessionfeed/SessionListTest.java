@@ -1,11 +1,8 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sessionfeed.ChatMetrics;
-import dev.sessionfeed.ChatSession;
-import dev.sessionfeed.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,8 @@
-package dev.sessionfeed.internal;
+package dev.sessionfeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sessionfeed.SessionDelta;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
