@@ -43,7 +43,8 @@ final class DefaultSessionFeed implements SessionFeed {
     private final String epoch;
     private final SessionChangeSource source;
     private final ThreadFactory threadFactory;
-    private final SafeObserver observer;
+    /** Counts for {@link #stats()}, then hands each event to the host's observer. */
+    private final FeedMetrics observer;
     private final PendingWork work;
     private final FeedState state;
     private final StatusTracker status = new StatusTracker();
@@ -66,7 +67,7 @@ final class DefaultSessionFeed implements SessionFeed {
         this.epoch = builder.epoch() != null ? builder.epoch() : Epochs.random();
         this.source = builder.source();
         this.threadFactory = builder.threadFactory() != null ? builder.threadFactory() : NamedThreadFactory.single(THREAD_NAME);
-        this.observer = new SafeObserver(builder.observer());
+        this.observer = new FeedMetrics(new SafeObserver(builder.observer()));
         Clock clock = builder.clock();
         this.work = new PendingWork(builder.coalesceWindow(), builder.maxCoalesceDelay(), builder.maxBatchIds());
         this.state = new FeedState(epoch, builder.replayWindow(),
@@ -140,6 +141,11 @@ final class DefaultSessionFeed implements SessionFeed {
     }
 
     @Override
+    public FeedStats stats() {
+        return observer.snapshot(state.current(), status.view().status());
+    }
+
+    @Override
     public void requestResync(String reason) {
         listener.onResync(Objects.requireNonNull(reason, "reason"));
     }
@@ -151,6 +157,7 @@ final class DefaultSessionFeed implements SessionFeed {
         for (String id : ids) {
             copy.add(Checks.notBlank("ids element", id));
         }
+        observer.refreshRequested();
         CompletableFuture<Long> future = new CompletableFuture<>();
         if (!work.refresh(copy, future)) {
             future.completeExceptionally(new SessionFeedException("Cannot refresh " + copy.size() + " session(s): feed "

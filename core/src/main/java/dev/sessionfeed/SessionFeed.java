@@ -106,6 +106,19 @@ public interface SessionFeed extends AutoCloseable {
     String statusReason();
 
     /**
+     * The feed's counters and gauges now, for metrics systems; names, units and meanings are in the "Stats" table of
+     * {@code docs/core.md}. Cheap (no lock, no I/O): call it as often as a registry polls.
+     *
+     * <p>The default returns a snapshot with every counter and gauge zero and status {@link FeedStatus#LIVE}, for
+     * implementations that count nothing (test fakes); the feed made by {@link #builder} overrides it.
+     *
+     * @return a new immutable snapshot
+     */
+    default FeedStats stats() {
+        return FeedStats.ZERO;
+    }
+
+    /**
      * Asks for a full rebuild (as a change source does after a reconnect).
      *
      * @param reason why, for logs

@@ -1,0 +1,253 @@
+package dev.sessionfeed;
+
+import java.util.Objects;
+
+/**
+ * One immutable snapshot of a feed's counters and gauges, from {@link SessionFeed#stats()}: what a metrics system
+ * (for example a Micrometer binder) reads. Every name, its unit and meaning is listed in the "Stats" table of
+ * {@code docs/core.md}; the feed's internal metrics holder uses the same names.
+ *
+ * <p>Counters are monotonic for the lifetime of the feed (they never reset, also not on a resync); durations are
+ * cumulative nanoseconds with their count ({@link #rebuildNanos()} over {@link #rebuilds()}), so a
+ * {@code FunctionTimer} can bind them. Gauges ({@link #seq()}, {@link #sessions()}, {@link #status()}) are the
+ * values at the time of the call.
+ *
+ * <p>Each value is exact, but the values are read one after the other while the feed runs, so two of them may
+ * differ by the events of that instant (for example a rebuild counted whose delta is not yet). Per-event timings
+ * (for example latency per signal) are not here: {@link FeedObserver} is the feed's one event hook.
+ *
+ * <p>Immutable and thread-safe. Created by the feed only (there is no public constructor).
+ */
+public final class FeedStats {
+
+    /** The snapshot of a feed that counts nothing: all counters and gauges zero, status {@link FeedStatus#LIVE}. */
+    static final FeedStats ZERO = builder().build();
+
+    private final long signalsReceived;
+    private final long resyncsRequested;
+    private final long refreshesRequested;
+    private final long rebuildsFull;
+    private final long rebuildsById;
+    private final long rebuildNanos;
+    private final long rebuildFailures;
+    private final long deltasPublished;
+    private final long sessionsUpserted;
+    private final long sessionsRemoved;
+    private final long seq;
+    private final int sessions;
+    private final FeedStatus status;
+
+    private FeedStats(Builder b) {
+        this.signalsReceived = b.signalsReceived;
+        this.resyncsRequested = b.resyncsRequested;
+        this.refreshesRequested = b.refreshesRequested;
+        this.rebuildsFull = b.rebuildsFull;
+        this.rebuildsById = b.rebuildsById;
+        this.rebuildNanos = b.rebuildNanos;
+        this.rebuildFailures = b.rebuildFailures;
+        this.deltasPublished = b.deltasPublished;
+        this.sessionsUpserted = b.sessionsUpserted;
+        this.sessionsRemoved = b.sessionsRemoved;
+        this.seq = b.seq;
+        this.sessions = b.sessions;
+        this.status = b.status;
+    }
+
+    /**
+     * Change signals the change source reported (one per changed row, TRUNCATE included), before coalescing.
+     *
+     * @return the count since the feed was built
+     */
+    public long signalsReceived() {
+        return signalsReceived;
+    }
+
+    /**
+     * Resyncs requested, by the change source (after every (re)connect) or through {@link SessionFeed#requestResync}.
+     *
+     * @return the count since the feed was built
+     */
+    public long resyncsRequested() {
+        return resyncsRequested;
+    }
+
+    /**
+     * Calls of {@link SessionFeed#refresh} with valid ids (also those failed because the feed was closed).
+     *
+     * @return the count since the feed was built
+     */
+    public long refreshesRequested() {
+        return refreshesRequested;
+    }
+
+    /**
+     * Completed rebuilds that read all sessions: the initial read, resyncs, TRUNCATE, periodic reconciles and
+     * batches of more ids than {@link SessionFeed.Builder#maxBatchIds}.
+     *
+     * @return the count since the feed was built
+     */
+    public long rebuildsFull() {
+        return rebuildsFull;
+    }
+
+    /**
+     * Completed rebuilds that re-read changed sessions by id.
+     *
+     * @return the count since the feed was built
+     */
+    public long rebuildsById() {
+        return rebuildsById;
+    }
+
+    /**
+     * Completed rebuilds of both kinds: the count that goes with {@link #rebuildNanos()}.
+     *
+     * @return {@link #rebuildsFull()} + {@link #rebuildsById()}
+     */
+    public long rebuilds() {
+        return rebuildsFull + rebuildsById;
+    }
+
+    /**
+     * Time spent in completed rebuilds (database read, diff and publishing to the feed's state, not the
+     * broadcasters), summed.
+     *
+     * @return cumulative nanoseconds over {@link #rebuilds()}
+     */
+    public long rebuildNanos() {
+        return rebuildNanos;
+    }
+
+    /**
+     * Rebuilds whose database read failed (each is retried with backoff; status {@link FeedStatus#RECOVERING}
+     * meanwhile).
+     *
+     * @return the count since the feed was built
+     */
+    public long rebuildFailures() {
+        return rebuildFailures;
+    }
+
+    /**
+     * Deltas published to broadcasters, one per seq.
+     *
+     * @return the count since the feed was built
+     */
+    public long deltasPublished() {
+        return deltasPublished;
+    }
+
+    /**
+     * Sessions in the published deltas' {@code upserted} lists, summed.
+     *
+     * @return the count since the feed was built
+     */
+    public long sessionsUpserted() {
+        return sessionsUpserted;
+    }
+
+    /**
+     * Session ids in the published deltas' {@code removed} lists, summed.
+     *
+     * @return the count since the feed was built
+     */
+    public long sessionsRemoved() {
+        return sessionsRemoved;
+    }
+
+    /**
+     * The seq of the current state ({@link SessionFeed#current()}).
+     *
+     * @return the seq, 0 before the first published change
+     */
+    public long seq() {
+        return seq;
+    }
+
+    /**
+     * The number of sessions in the current state.
+     *
+     * @return the size of {@link SessionFeed#current()}'s session list
+     */
+    public int sessions() {
+        return sessions;
+    }
+
+    /**
+     * The feed's status ({@link SessionFeed#status()}).
+     *
+     * @return the status, never null
+     */
+    public FeedStatus status() {
+        return status;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeedStats s
+                && signalsReceived == s.signalsReceived && resyncsRequested == s.resyncsRequested
+                && refreshesRequested == s.refreshesRequested && rebuildsFull == s.rebuildsFull
+                && rebuildsById == s.rebuildsById && rebuildNanos == s.rebuildNanos
+                && rebuildFailures == s.rebuildFailures && deltasPublished == s.deltasPublished
+                && sessionsUpserted == s.sessionsUpserted && sessionsRemoved == s.sessionsRemoved
+                && seq == s.seq && sessions == s.sessions && status == s.status;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(signalsReceived, resyncsRequested, refreshesRequested, rebuildsFull, rebuildsById,
+                rebuildNanos, rebuildFailures, deltasPublished, sessionsUpserted, sessionsRemoved, seq, sessions, status);
+    }
+
+    @Override
+    public String toString() {
+        return "FeedStats{signalsReceived=" + signalsReceived + ", resyncsRequested=" + resyncsRequested
+                + ", refreshesRequested=" + refreshesRequested + ", rebuildsFull=" + rebuildsFull
+                + ", rebuildsById=" + rebuildsById + ", rebuildNanos=" + rebuildNanos
+                + ", rebuildFailures=" + rebuildFailures + ", deltasPublished=" + deltasPublished
+                + ", sessionsUpserted=" + sessionsUpserted + ", sessionsRemoved=" + sessionsRemoved
+                + ", seq=" + seq + ", sessions=" + sessions + ", status=" + status.wireName() + '}';
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the values of one snapshot (the feed's metrics holder fills it); not thread-safe. */
+    static final class Builder {
+        private long signalsReceived;
+        private long resyncsRequested;
+        private long refreshesRequested;
+        private long rebuildsFull;
+        private long rebuildsById;
+        private long rebuildNanos;
+        private long rebuildFailures;
+        private long deltasPublished;
+        private long sessionsUpserted;
+        private long sessionsRemoved;
+        private long seq;
+        private int sessions;
+        private FeedStatus status = FeedStatus.LIVE;
+
+        private Builder() {
+        }
+
+        Builder signalsReceived(long v) { signalsReceived = v; return this; }
+        Builder resyncsRequested(long v) { resyncsRequested = v; return this; }
+        Builder refreshesRequested(long v) { refreshesRequested = v; return this; }
+        Builder rebuildsFull(long v) { rebuildsFull = v; return this; }
+        Builder rebuildsById(long v) { rebuildsById = v; return this; }
+        Builder rebuildNanos(long v) { rebuildNanos = v; return this; }
+        Builder rebuildFailures(long v) { rebuildFailures = v; return this; }
+        Builder deltasPublished(long v) { deltasPublished = v; return this; }
+        Builder sessionsUpserted(long v) { sessionsUpserted = v; return this; }
+        Builder sessionsRemoved(long v) { sessionsRemoved = v; return this; }
+        Builder seq(long v) { seq = v; return this; }
+        Builder sessions(int v) { sessions = v; return this; }
+        Builder status(FeedStatus v) { status = Objects.requireNonNull(v, "status"); return this; }
+
+        FeedStats build() {
+            return new FeedStats(this);
+        }
+    }
+}
