@@ -5,7 +5,7 @@ package dev.sessionfeed;
  * test). An SPI: new methods get {@code default} bodies so implementations keep compiling.
  *
  * <p>Threading: the feed calls every method from its single rebuild thread, in seq order, one call at a time
- * per feed. Implementations must return quickly and must not block on I/O (hand the work to a sender); an
+ * per feed (the threading model is written once, on {@link SessionFeed}). Implementations must return quickly and must not block on I/O (hand the work to a sender); an
  * exception thrown by a broadcaster is logged by the feed and does not affect other broadcasters or the feed.
  * A broadcaster whose senders fall behind may apply backpressure by waiting, for a short bounded time, until
  * they took the previous change: the feed merges the signals that arrive meanwhile into its next read (the

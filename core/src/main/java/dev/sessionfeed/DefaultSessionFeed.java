@@ -26,8 +26,10 @@ import org.slf4j.helpers.NOPLogger;
  * The {@link SessionFeed} implementation: owns the change source, the {@link PendingWork} queue, the rebuild
  * thread ({@link RebuildLoop}) and the published {@link FeedState}. See {@link SessionFeed} for the contract.
  *
- * <p>Thread-safe. {@code refresh()} futures are completed on the rebuild thread, so their non-async dependent
- * stages run there too and must be quick.
+ * <p>Thread-safe; its threads and locks are those of the threading model written on {@link SessionFeed}: the
+ * {@code lifecycle} lock serializes {@link #start()} and {@link #close()} (and only they take it), the rebuild
+ * thread runs {@link RebuildLoop}. Not constructible outside this package: {@link SessionFeed.Builder#build()}
+ * is the way to make one.
  */
 final class DefaultSessionFeed implements SessionFeed {
 

@@ -3,13 +3,16 @@ package dev.sessionfeed;
 import dev.sessionfeed.source.ChangeSignal;
 
 /**
- * Observability hook for a {@link SessionFeed}: counters and timings for metrics systems and benchmarks.
- * An SPI with {@code default} no-op methods.
+ * The feed's one event hook: one call per signal, resync and rebuild, with its timing, for benchmarks and for
+ * hosts that want per-event data (for example the latency of each signal). Counters for a metrics system come
+ * from {@link SessionFeed#stats()} instead, which is counted at these same events. An SPI with {@code default}
+ * no-op methods.
  *
- * <p>Threading: {@link #onSignal} and {@link #onResync} are called on the thread that reported them (the
- * change source's thread, or the caller of {@link SessionFeed#requestResync}); the other methods on the
- * rebuild thread, except that the initial read is reported on the thread calling {@link SessionFeed#start()}.
- * Implementations must be fast and thread-safe and should not throw (an exception is logged and ignored).
+ * <p>Threading (see the threading model on {@link SessionFeed}): {@link #onSignal} and {@link #onResync} are
+ * called on the thread that reported them (the change source's thread, or the caller of
+ * {@link SessionFeed#requestResync}); the other methods on the rebuild thread, except that the initial read is
+ * reported on the thread calling {@link SessionFeed#start()}. Implementations must be fast and thread-safe and
+ * should not throw (an exception is logged and ignored).
  */
 public interface FeedObserver {
 

@@ -3,23 +3,22 @@ package dev.sessionfeed;
 import java.util.Locale;
 
 /**
- * Is the dashboard real-time right now? Published to clients as the {@code status} message's
- * {@code source} field, in lower case.
- *
- * <ul>
- *   <li>{@link #LIVE}: the change source delivers changes as they commit.</li>
- *   <li>{@link #DEGRADED}: the primary source is down; state is kept correct by a fallback (polling), so
- *       changes arrive late but are not lost.</li>
- *   <li>{@link #RECOVERING}: the feed cannot currently read the database, or is rebuilding after a resync;
- *       the state shown may be stale until the next {@code LIVE}/{@code DEGRADED}.</li>
- * </ul>
+ * Is the dashboard real-time right now? Published to clients as the {@code status} message's {@code source}
+ * field, in lower case ({@link #wireName()}). Each constant below carries the one definition of its meaning; the
+ * feed's status is the change source's, except that it is {@link #RECOVERING} while the feed's own reads fail.
  */
 public enum FeedStatus {
-    /** Changes arrive as they commit. */
+    /** Changes arrive as they commit: the change source delivers in real time and the database can be read. */
     LIVE,
-    /** A fallback keeps the state correct, with more delay. */
+    /**
+     * Correct but slower: the primary source is down and a fallback (for example polling while LISTEN is down)
+     * keeps the state correct, so changes arrive late but are not lost.
+     */
     DEGRADED,
-    /** The database cannot be read right now; the state may be stale. */
+    /**
+     * The database cannot be read right now (by the feed, or by the change source and its fallback): the state
+     * shown may be stale until the status is {@link #LIVE} or {@link #DEGRADED} again.
+     */
     RECOVERING;
 
     /**

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * diffs, publishes to the {@link FeedState} and the {@link Broadcasters}, completes refresh waiters, retries
  * failed reads with {@link Backoff}, runs the periodic reconcile and tells broadcasters about status changes.
  *
- * <p>Everything here runs on the rebuild thread, except {@link #initialRead()}, which {@link DefaultSessionFeed}
+ * <p>Threading (the model is written on {@link SessionFeed}): everything here runs on the rebuild thread, except {@link #initialRead()}, which {@link DefaultSessionFeed}
  * calls before it starts the thread (the thread start orders it before the loop). Failures of any kind
  * ({@code Throwable}) are caught, logged and retried: the thread only ends when the feed closes.
  */

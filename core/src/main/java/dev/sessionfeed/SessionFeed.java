@@ -28,11 +28,34 @@ import java.util.concurrent.ThreadFactory;
  * first time first, in the builder's order (newest first by default). When a full read finds the same sessions
  * in another order, the current snapshot takes that order without a new seq (deltas carry no order).
  *
- * <p>Thread-safety: all methods are thread-safe. Broadcasters are called, and {@link #refresh} futures are
- * completed, on the rebuild thread: their non-async dependent stages run there and must be quick. Lifecycle:
- * {@link #start()} once, {@link #close()} any number of times; close closes the change source, fails
- * refreshes that have not run, tells broadcasters ({@link Broadcaster#onClose()}) and joins the rebuild thread
- * (interrupting it if a database read keeps it busy for more than 5 s).
+ * <h2 id="threading">Threading model</h2>
+ *
+ * <p>This is the one statement of the engine's threading model (also in {@code docs/core.md}); the SPIs and the
+ * engine's types link here.
+ * <ul>
+ *   <li><b>One rebuild thread per feed</b>, made by {@link Builder#threadFactory} (default: a daemon thread
+ *       named {@code sessionfeed-rebuild}) and started by {@link #start()} after the initial read, which runs on
+ *       the thread calling {@code start()}. It does every database read ({@link SnapshotBuilder}), the diff, the
+ *       publishing of {@link #current()}, every {@link Broadcaster} call (in seq order, one call at a time), the
+ *       completion of {@link #refresh} futures (their non-async dependent stages run there and must be quick)
+ *       and the rebuild events of {@link FeedObserver}.</li>
+ *   <li><b>Change sources report on their own threads</b> through a {@link dev.sessionfeed.source.ChangeListener}
+ *       that never blocks: a signal is recorded (under a lock held for a few field updates, never across I/O)
+ *       and the rebuild thread is woken. When it is idle the signal is processed at once; signals that arrive
+ *       while a rebuild runs are merged into the next one. {@link FeedObserver#onSignal} and
+ *       {@link FeedObserver#onResync} run on the reporting thread.</li>
+ *   <li><b>Every method of this interface is thread-safe</b> and, but for {@code start()} and {@code close()},
+ *       never blocks: {@link #current()} and {@link #epoch()} read volatile state; {@link #status()},
+ *       {@link #statusReason()} and {@link #stats()} take at most a brief lock; {@link #replaySince} takes the
+ *       state's lock briefly, so the deltas it returns lead exactly to the snapshot it returns. The rebuild thread
+ *       holds no lock while it reads the database or calls a broadcaster.</li>
+ *   <li><b>Lifecycle</b>: {@link #start()} once, {@link #close()} any number of times (the first call does the
+ *       work). Start and close are serialized by a lifecycle lock that only they take: it is held through the
+ *       initial read, and while close joins the rebuild thread. Close closes the change source, fails refreshes that have not run,
+ *       lets the rebuild thread tell broadcasters ({@link Broadcaster#onClose()}) and joins it: after 5 s it is
+ *       interrupted (a database read in flight), after 5 s more it is abandoned with one WARN line (a daemon,
+ *       it ends when the read returns). Closing from a callback on the rebuild thread does not wait for itself.</li>
+ * </ul>
  */
 public interface SessionFeed extends AutoCloseable {
 

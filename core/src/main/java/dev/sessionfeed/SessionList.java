@@ -20,7 +20,7 @@ import java.util.RandomAccess;
  * {@link List}. Thread-safe: the elements never change, and the lazily built index is published through a
  * volatile field (two threads may build it at once; both results are equal).
  */
-public final class SessionList extends AbstractList<ChatSession> implements RandomAccess {
+final class SessionList extends AbstractList<ChatSession> implements RandomAccess {
 
     private static final SessionList EMPTY = new SessionList(new ChatSession[0], null);
 
@@ -39,7 +39,7 @@ public final class SessionList extends AbstractList<ChatSession> implements Rand
      * @return an immutable list with the same elements in the same order
      * @throws NullPointerException if {@code sessions} or any element is null
      */
-    public static SessionList copyOf(List<ChatSession> sessions) {
+    static SessionList copyOf(List<ChatSession> sessions) {
         if (sessions instanceof SessionList list) {
             return list;
         }

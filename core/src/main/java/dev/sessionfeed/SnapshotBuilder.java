@@ -3,8 +3,9 @@ package dev.sessionfeed;
 import java.util.Set;
 
 /**
- * Reads sessions and metrics from the database. The feed engine calls it from its rebuild thread only; an
- * implementation need not be thread-safe unless it is shared between feeds.
+ * Reads sessions and metrics from the database. The feed engine calls it from its rebuild thread only (and
+ * from the thread calling {@link SessionFeed#start()} for the initial read; see the threading model on
+ * {@link SessionFeed}); an implementation need not be thread-safe unless it is shared between feeds.
  *
  * <p>Each call must read sessions and metrics from one consistent snapshot of the database (the JDBC
  * implementation reads both with one SQL statement), so the metrics always describe the sessions they are

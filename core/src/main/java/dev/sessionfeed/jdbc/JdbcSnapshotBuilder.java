@@ -61,9 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #buildFull()}: the sessions in scope, newest first ({@code created_at DESC, id}), at most
  *       {@link SessionTable#maxSessions()}.</li>
  *   <li>{@link #refresh(Set)}: the given ids that are in scope ({@code id = ANY(?)}, one {@code text[]}
- *       parameter). The cap is not applied here: when more sessions than the cap are in scope, a by-id refresh
- *       may return a session a full read would leave out, until the next full read. With no ids, the statement
- *       is the metrics query alone.</li>
+ *       parameter). The statement does not apply the cap: the feed does, with {@link #maxSessions()} (when a
+ *       refresh would grow the list beyond it, the feed drops the end of the display order and publishes those
+ *       sessions as removed, see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}), so a refresh never
+ *       shows more than a full read would. With no ids, the statement is the metrics query alone.</li>
  *   <li>Metrics: by default one row with the keys of {@link ChatMetrics#DEFAULT_KEYS}, computed over the
  *       sessions in scope; "last 24 h" means {@code now() - 24 hours} of the statement. Statuses
  *       {@code waiting} and {@code active} are the default query's notion of waiting and active sessions.

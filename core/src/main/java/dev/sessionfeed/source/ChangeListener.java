@@ -23,9 +23,9 @@ public interface ChangeListener {
     void onResync(String reason);
 
     /**
-     * The source's own status changed: {@link FeedStatus#LIVE} while it delivers in real time,
-     * {@link FeedStatus#DEGRADED} while a fallback keeps the state correct, {@link FeedStatus#RECOVERING}
-     * while nothing does.
+     * The source's own status changed, in the meanings defined on {@link FeedStatus}: {@code LIVE} while it
+     * delivers in real time, {@code DEGRADED} while a fallback keeps the state correct, {@code RECOVERING} while
+     * it cannot read the database at all.
      *
      * @param status the new status
      * @param reason why, for logs and clients
