@@ -261,7 +261,9 @@ final class PendingWork {
         }
     }
 
+    /** Takes everything pending; call with the lock held. */
     private Batch drain() {
+        assert lock.isHeldByCurrentThread();
         Batch batch = new Batch(full, full ? Set.of() : Set.copyOf(ids), signals, List.copyOf(waiters), false);
         ids = new HashSet<>();
         full = false;
@@ -273,6 +275,7 @@ final class PendingWork {
 
     /** Stamps the arrival of work for coalescing; call with the lock held. */
     private void touch() {
+        assert lock.isHeldByCurrentThread();
         long now = System.nanoTime();
         boolean hadWork = full || !ids.isEmpty() || !waiters.isEmpty();
         if (!hadWork) {
@@ -281,7 +284,9 @@ final class PendingWork {
         lastNanos = now;
     }
 
+    /** Adds one id, turning into a full rebuild above {@code maxBatchIds}; call with the lock held. */
     private void addId(String id) {
+        assert lock.isHeldByCurrentThread();
         if (full) {
             return;
         }
@@ -291,7 +296,9 @@ final class PendingWork {
         }
     }
 
+    /** Marks a full rebuild (which covers every id); call with the lock held. */
     private void setFull() {
+        assert lock.isHeldByCurrentThread();
         full = true;
         ids = new HashSet<>();
     }
