@@ -3,6 +3,7 @@ package dev.sessionfeed.pg;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.Checks;
 import dev.sessionfeed.internal.SqlIdentifiers;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.jdbc.SessionTable;
 import dev.sessionfeed.pg.internal.Fallback;
@@ -420,20 +421,19 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * The polling source resumed while LISTEN is not working and suspended while it is. It must be built with
-         * {@link PollingChangeSource.Builder#startSuspended(boolean) startSuspended(true)} and not be started; this
-         * source starts it and forwards its signals, but does not close it (you created it). Default: one built from
+         * The polling source resumed while LISTEN is not working and suspended while it is. It must not be started:
+         * this source starts it (suspended) and forwards its signals, but does not close it (you created it). Default: one built from
          * the data source (or from the JDBC URL and credentials) with {@link #table} and {@link #fallbackInterval},
          * which this source closes.
          *
          * @param polling the fallback
          * @return this builder
-         * @throws IllegalArgumentException when it was not built to start suspended
+         * @throws IllegalArgumentException when it was already started
          */
         public Builder fallback(PollingChangeSource polling) {
             Objects.requireNonNull(polling, "fallback");
-            if (!polling.isSuspended()) {
-                throw new IllegalArgumentException("fallback must be built with startSuspended(true), was: " + polling);
+            if (FallbackPollers.of(polling).isStarted()) {
+                throw new IllegalArgumentException("fallback must not be started, was: " + polling);
             }
             this.fallback = polling;
             this.noFallback = false;
@@ -489,7 +489,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
             Fallback fb = null;
             boolean ownsFallback = false;
             if (fallback != null) {
-                fb = new PollingFallback(fallback);
+                fb = new PollingFallback(FallbackPollers.of(fallback));
             } else if (!noFallback) {
                 DataSource pollFrom = dataSource;
                 if (pollFrom == null) {
@@ -505,12 +505,11 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
                     ds.setApplicationName("sessionfeed-listener-fallback");
                     pollFrom = ds;
                 }
-                PollingChangeSource.Builder polling = PollingChangeSource.builder(pollFrom).table(table).interval(fallbackInterval)
-                        .startSuspended(true).activeStatus(FeedStatus.DEGRADED);
+                PollingChangeSource.Builder polling = PollingChangeSource.builder(pollFrom).table(table).interval(fallbackInterval);
                 if (threadFactory != null) {
                     polling.threadFactory(threadFactory);
                 }
-                fb = new PollingFallback(polling.build());
+                fb = new PollingFallback(FallbackPollers.of(polling.build()));
                 ownsFallback = true;
             }
             ListenerSettings settings = new ListenerSettings(connections, target, channel, applicationName, pollTimeout, probeInterval,

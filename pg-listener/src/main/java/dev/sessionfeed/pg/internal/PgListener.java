@@ -155,7 +155,7 @@ public final class PgListener implements AutoCloseable {
      * @return a snapshot of the counters
      */
     public SourceStats stats() {
-        return new SourceStats(received.get(), resyncs.get(), reconnects.get(), rejected.get());
+        return SourceStats.builder().received(received.get()).resyncs(resyncs.get()).reconnects(reconnects.get()).rejected(rejected.get()).build();
     }
 
     /**

@@ -1,26 +1,27 @@
 package dev.sessionfeed.pg.internal;
 
-import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.internal.jdbc.FallbackPoller;
 import dev.sessionfeed.source.ChangeListener;
 import java.util.Objects;
 
-/** Adapts a {@link PollingChangeSource} built with {@code startSuspended(true)} to {@link Fallback}. Thread-safe. */
+/** Adapts the fallback personality of a polling source to {@link Fallback}. Thread-safe. */
 public final class PollingFallback implements Fallback {
 
-    private final PollingChangeSource polling;
+    private final FallbackPoller polling;
 
     /**
-     * Wraps a polling source.
+     * Wraps a polling source's fallback personality.
      *
-     * @param polling a source built with {@code startSuspended(true)}, not yet started
+     * @param polling a poll loop, not yet started
      */
-    public PollingFallback(PollingChangeSource polling) {
+    public PollingFallback(FallbackPoller polling) {
         this.polling = Objects.requireNonNull(polling, "fallback");
     }
 
     @Override
     public void start(ChangeListener listener) {
-        polling.start(listener);
+        polling.startSuspended(listener, FeedStatus.DEGRADED);
     }
 
     @Override
