@@ -130,7 +130,7 @@ class PgNotifyFeedEndToEndTest {
         PgNotifyChangeSource source = startFeed(source());
         List<String> ids = SessionFixtures.seed(db, "k", 20, new Random(7));
         awaitClientEqualsTable();
-        int pid = source.listenerBackendPid();
+        int pid = source.stats().backendPid();
         Random random = new Random(11);
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("UPDATE chat_sessions SET status = ?, message_count = message_count + 1,"

@@ -1,4 +1,4 @@
-package dev.sessionfeed.pg.internal;
+package dev.sessionfeed.pg;
 
 import org.slf4j.Logger;
 
@@ -6,7 +6,7 @@ import org.slf4j.Logger;
  * Logs a warning at most once per interval, with the number of occurrences since the last one logged.
  * Thread-safe.
  */
-public final class RateLimitedWarning {
+final class RateLimitedWarning {
 
     private final Logger log;
     private final long intervalNanos;
@@ -20,7 +20,7 @@ public final class RateLimitedWarning {
      * @param log           where to log
      * @param intervalNanos the least time between two warnings
      */
-    public RateLimitedWarning(Logger log, long intervalNanos) {
+    RateLimitedWarning(Logger log, long intervalNanos) {
         this.log = log;
         this.intervalNanos = intervalNanos;
     }
@@ -33,7 +33,7 @@ public final class RateLimitedWarning {
      * @param args     the arguments
      * @return true when it was logged
      */
-    public synchronized boolean warn(long nowNanos, String message, Object... args) {
+    synchronized boolean warn(long nowNanos, String message, Object... args) {
         if (loggedOnce && nowNanos - lastLogged < intervalNanos) {
             suppressed++;
             return false;
