@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@code lock} guards the schedule and the reporting state (fields marked below). The query runs
  * on the polling thread <em>without</em> the lock; its result is reported under the lock, and only if no
  * resume/suspend/close happened while it ran ({@code generation}). Listener calls are made under the lock: that is
- * what lets {@link #suspend()} promise that no call follows its return. No I/O happens under the lock. All public
- * methods may be called from any thread.
+ * what lets {@link #suspend()} promise that no call follows its return (the feed's listener only records and wakes
+ * its rebuild thread). No query and no logging happens under the lock. All public methods may be called from any
+ * thread.
  */
 final class PollLoop implements FallbackPoller {
 
@@ -128,23 +129,29 @@ final class PollLoop implements FallbackPoller {
 
     @Override
     public void suspend() {
+        boolean changed = false;
         lock.lock();
         try {
             if (!suspended) {
                 suspended = true;
                 generation++;
-                LOG.debug("polling {} suspended", tableName);
+                changed = true;
             }
         } finally {
             lock.unlock();
+        }
+        if (changed) {
+            LOG.debug("polling {} suspended", tableName);
         }
     }
 
     @Override
     public void resume() {
+        boolean changed = false;
         lock.lock();
         try {
             if (suspended) {
+                changed = true;
                 suspended = false;
                 generation++;
                 fingerprint = null;
@@ -153,10 +160,12 @@ final class PollLoop implements FallbackPoller {
                 resyncReason = "polling resumed";
                 pollNow = true;
                 wakeUp.signalAll();
-                LOG.debug("polling {} resumed", tableName);
             }
         } finally {
             lock.unlock();
+        }
+        if (changed) {
+            LOG.debug("polling {} resumed", tableName);
         }
     }
 
@@ -245,48 +254,58 @@ final class PollLoop implements FallbackPoller {
         try {
             current = query.fingerprint();
         } catch (SQLException | RuntimeException e) {
+            boolean first;
             lock.lock();
             try {
-                reportFailure(gen, e);
+                first = reportFailure(gen, e);
             } finally {
                 lock.unlock();
             }
+            // Logged after the lock is released: no I/O under the lock.
+            if (first) {
+                LOG.warn("polling {} failed, retrying every {}: {}", tableName, interval, e.toString(), e);
+            } else {
+                LOG.debug("polling {} still failing (or superseded): {}", tableName, e.toString());
+            }
             return;
         }
+        boolean recovered;
         lock.lock();
         try {
-            reportSuccess(gen, current);
+            recovered = reportSuccess(gen, current);
         } finally {
             lock.unlock();
         }
-    }
-
-    private void reportFailure(long gen, Exception e) {
-        assert lock.isHeldByCurrentThread();
-        if (gen != generation) {
-            return;
-        }
-        if (!failing) {
-            failing = true;
-            fingerprint = null;
-            LOG.warn("polling {} failed, retrying every {}: {}", tableName, interval, e.toString(), e);
-            status = FeedStatus.RECOVERING;
-            listener.onStatus(FeedStatus.RECOVERING, "polling query failed: " + e.getMessage());
-        } else {
-            LOG.debug("polling {} still failing: {}", tableName, e.toString());
+        if (recovered) {
+            LOG.info("polling {} recovered", tableName);
         }
     }
 
-    private void reportSuccess(long gen, List<Object> current) {
+    /** Reports a failed poll unless superseded; returns true when it starts a failure streak. */
+    private boolean reportFailure(long gen, Exception e) {
+        assert lock.isHeldByCurrentThread();
+        if (gen != generation || failing) {
+            return false;
+        }
+        failing = true;
+        fingerprint = null;
+        status = FeedStatus.RECOVERING;
+        listener.onStatus(FeedStatus.RECOVERING, "polling query failed: " + e.getMessage());
+        return true;
+    }
+
+    /** Reports a successful poll unless superseded; returns true when it ends a failure streak. */
+    private boolean reportSuccess(long gen, List<Object> current) {
         assert lock.isHeldByCurrentThread();
         if (gen != generation) {
-            return;
+            return false;
         }
+        boolean recovered = false;
         if (failing) {
             failing = false;
+            recovered = true;
             reconnects.incrementAndGet();
             resyncReason = "polling recovered";
-            LOG.info("polling {} recovered", tableName);
             status = activeStatus;
             listener.onStatus(activeStatus, "polling recovered");
         } else if (announce) {
@@ -304,6 +323,7 @@ final class PollLoop implements FallbackPoller {
             resyncs.incrementAndGet();
             listener.onResync("polling detected a change");
         }
+        return recovered;
     }
 
     @Override

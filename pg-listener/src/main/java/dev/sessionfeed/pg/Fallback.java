@@ -37,7 +37,7 @@ final class Fallback {
      */
     static Fallback of(ListenerConfig config, ConnectionSource source) {
         if (config.fallback() != null) {
-            return hosts(config.fallback());
+            return fromHost(config.fallback());
         }
         if (config.noFallback()) {
             return null;
@@ -51,7 +51,7 @@ final class Fallback {
     }
 
     /** The host's polling source (not started), which the host closes. */
-    static Fallback hosts(PollingChangeSource source) {
+    static Fallback fromHost(PollingChangeSource source) {
         return new Fallback(source, false);
     }
 

@@ -16,8 +16,9 @@ import dev.sessionfeed.source.ChangeSignal;
  * <p>Threading: {@link #live}/{@link #unhealthy} are called by the listener thread, the fallback's status reports
  * arrive on the polling thread, {@link #status()}/{@link #reason()} are read from any thread. The state machine is
  * guarded by {@code lock}; status changes are reported to the listener while holding it, so reports are never
- * reordered (the feed's listener only records them). The fallback is suspended and resumed outside the lock, since
- * suspending waits for a fallback report in progress, which takes the lock.
+ * reordered (the feed's listener only records the status and wakes its rebuild thread: no I/O, no blocking). Logging
+ * happens after the lock is released. The fallback is suspended and resumed outside the lock, since suspending waits
+ * for a fallback report in progress, which takes the lock.
  */
 final class ListenerHealth {
 
@@ -61,11 +62,13 @@ final class ListenerHealth {
         if (fallback != null) {
             fallback.suspend();
         }
+        FeedStatus before;
         synchronized (lock) {
             listening = true;
             fallbackStatus = null;
-            publish(FeedStatus.LIVE, why);
+            before = publish(FeedStatus.LIVE, why);
         }
+        logTransition(before, FeedStatus.LIVE, why);
     }
 
     /**
@@ -73,6 +76,9 @@ final class ListenerHealth {
      * poll succeeds nothing keeps the state correct, so the status is RECOVERING.
      */
     void unhealthy(String why) {
+        FeedStatus before;
+        FeedStatus s;
+        String shown;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -80,13 +86,18 @@ final class ListenerHealth {
             listening = false;
             unhealthyReason = why;
             if (fallback == null) {
-                publish(FeedStatus.RECOVERING, why + "; no polling fallback configured");
-                return;
+                s = FeedStatus.RECOVERING;
+                shown = why + "; no polling fallback configured";
+            } else {
+                s = fallbackStatus == null ? FeedStatus.RECOVERING : fallbackStatus;
+                shown = why + "; polling fallback " + (fallbackStatus == null ? "starting" : s == FeedStatus.DEGRADED ? "active" : "failing");
             }
-            FeedStatus s = fallbackStatus == null ? FeedStatus.RECOVERING : fallbackStatus;
-            publish(s, why + "; polling fallback " + (fallbackStatus == null ? "starting" : s == FeedStatus.DEGRADED ? "active" : "failing"));
+            before = publish(s, shown);
         }
-        fallback.resume();
+        logTransition(before, s, shown);
+        if (fallback != null) {
+            fallback.resume();
+        }
     }
 
     /** Stops reporting for good: RECOVERING, "closed". Idempotent. */
@@ -120,34 +131,49 @@ final class ListenerHealth {
 
     /** The fallback's own status while it is active: DEGRADED when its polls succeed, RECOVERING when they fail. */
     private void onFallbackStatus(FeedStatus reported, String fallbackReason) {
+        FeedStatus before;
+        FeedStatus s = reported == FeedStatus.RECOVERING ? FeedStatus.RECOVERING : FeedStatus.DEGRADED;
+        String shown;
         synchronized (lock) {
             if (listening) {
                 return;
             }
-            FeedStatus s = reported == FeedStatus.RECOVERING ? FeedStatus.RECOVERING : FeedStatus.DEGRADED;
             fallbackStatus = s;
-            publish(s, unhealthyReason + "; polling fallback " + (s == FeedStatus.DEGRADED ? "active" : "failing: " + fallbackReason));
+            shown = unhealthyReason + "; polling fallback " + (s == FeedStatus.DEGRADED ? "active" : "failing: " + fallbackReason);
+            before = publish(s, shown);
         }
+        logTransition(before, s, shown);
     }
 
-    private void publish(FeedStatus s, String why) {
+    /**
+     * Sets the status and reports it to the listener if status or reason changed.
+     *
+     * @return the status before, or null when nothing changed (or closed)
+     */
+    private FeedStatus publish(FeedStatus s, String why) {
         assert Thread.holdsLock(lock);
         if (closed) {
-            return;
+            return null;
         }
         FeedStatus before = status;
         String reasonBefore = reason;
+        if (before == s && why.equals(reasonBefore)) {
+            return null;
+        }
         status = s;
         reason = why;
-        if (before != s || !why.equals(reasonBefore)) {
-            if (before != s) {
-                LOG.info("status {} -> {}: {}", before.wireName(), s.wireName(), why);
-            }
-            try {
-                listener.onStatus(s, why);
-            } catch (RuntimeException e) {
-                LOG.error("change listener failed on status {}", s, e);
-            }
+        try {
+            listener.onStatus(s, why);
+        } catch (RuntimeException e) {
+            LOG.error("change listener failed on status {}", s, e);
+        }
+        return before;
+    }
+
+    /** Logs a status change, outside the lock. */
+    private static void logTransition(FeedStatus before, FeedStatus s, String why) {
+        if (before != null && before != s) {
+            LOG.info("status {} -> {}: {}", before.wireName(), s.wireName(), why);
         }
     }
 }

@@ -54,8 +54,11 @@ import javax.sql.DataSource;
  * their cumulative round trip; gauges: last probe round trip, notification queue usage, listener backend pid) and
  * {@link dev.sessionfeed.source.ChangeSignal#receivedNanos()} on every signal.
  *
- * <p>Thread-safe. {@link #close()} is idempotent, returns within about the poll timeout, joins the thread,
- * closes the connection and the fallback if this source created it.
+ * <p>Threading: thread-safe; every method may be called from any thread. The source runs a listener thread and a
+ * watchdog thread (see {@link Builder#threadFactory}); listener calls are made on the listener thread, and on the
+ * fallback's polling thread while the fallback is active. {@link #close()} is idempotent: it aborts the connection
+ * (so a blocked read returns at once), joins the listener thread for at most poll timeout + probe deadline + 1 s
+ * and the watchdog for at most 1 s, and closes the fallback if this source created it.
  */
 public final class PgNotifyChangeSource implements SessionChangeSource {
 
@@ -164,8 +167,9 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
     }
 
     /**
-     * Stops listening: aborts the connection, joins the thread (within about the poll timeout), closes the
-     * fallback if this source created it. Idempotent; restores the caller's interrupt flag.
+     * Stops listening: aborts the connection, joins the threads (the listener thread for at most poll timeout +
+     * probe deadline + 1 s; one still alive then is logged and abandoned), closes the fallback if this source created
+     * it. Idempotent; restores the caller's interrupt flag.
      */
     @Override
     public void close() {
@@ -375,9 +379,9 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
 
         /**
          * The polling source resumed while LISTEN is not working and suspended while it is. It must not be started:
-         * this source starts it (suspended) and forwards its signals, but does not close it (you created it). Default: one built from
-         * the data source (or from the JDBC URL and credentials) with {@link #table} and {@link #fallbackInterval},
-         * which this source closes.
+         * this source starts it (suspended) and forwards its signals, but does not close it (you created it).
+         * Default: one built from the data source (or from the JDBC URL and credentials) with {@link #table} and
+         * {@link #fallbackInterval}, which this source closes.
          *
          * @param polling the fallback
          * @return this builder
