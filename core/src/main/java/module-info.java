@@ -15,4 +15,6 @@ module dev.sessionfeed.core {
     exports dev.sessionfeed.protocol;
     // Shared helpers (argument checks, identifier quoting) for SessionFeed's own modules only.
     exports dev.sessionfeed.internal to dev.sessionfeed.pg, dev.sessionfeed.websocket, dev.sessionfeed.testkit;
+    // The polling source's fallback personality (and the JDBC helpers beside it), for pg-listener only.
+    exports dev.sessionfeed.internal.jdbc to dev.sessionfeed.pg;
 }

@@ -1,6 +1,6 @@
 /**
  * SessionFeed's PostgreSQL LISTEN/NOTIFY change source and the trigger installer that feeds it.
- * Exports the API package only; the implementation lives in {@code dev.sessionfeed.pg.internal}.
+ * Exports the API package only; the implementation is package-private beside the entry points in that package.
  */
 module dev.sessionfeed.pg {
     requires transitive dev.sessionfeed.core;

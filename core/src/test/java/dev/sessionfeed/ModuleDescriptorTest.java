@@ -36,7 +36,8 @@ class ModuleDescriptorTest {
                 "dev.sessionfeed.jdbc", Set.of(),
                 "dev.sessionfeed.command", Set.of(),
                 "dev.sessionfeed.protocol", Set.of(),
-                "dev.sessionfeed.internal", Set.of("dev.sessionfeed.pg", "dev.sessionfeed.websocket", "dev.sessionfeed.testkit")));
+                "dev.sessionfeed.internal", Set.of("dev.sessionfeed.pg", "dev.sessionfeed.websocket", "dev.sessionfeed.testkit"),
+                "dev.sessionfeed.internal.jdbc", Set.of("dev.sessionfeed.pg")));
         assertThat(d.opens()).isEmpty();
     }
 

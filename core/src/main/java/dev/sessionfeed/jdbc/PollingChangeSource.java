@@ -2,27 +2,15 @@ package dev.sessionfeed.jdbc;
 
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.Checks;
-import dev.sessionfeed.internal.jdbc.ScopeSql;
+import dev.sessionfeed.internal.NamedThreadFactory;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.source.SourceStats;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Detects changes by running one cheap query periodically: the change source that needs nothing but
@@ -57,69 +45,39 @@ import org.slf4j.LoggerFactory;
  *       made before it are not lost.</li>
  *   <li>A failing query is logged at WARN once per failure streak (then DEBUG), reported as
  *       {@link FeedStatus#RECOVERING} through {@link ChangeListener#onStatus}, and retried on the normal
- *       schedule; the thread never dies. The first successful poll after a failure reports the
- *       {@linkplain Builder#activeStatus active status} and then a resync.</li>
+ *       schedule; the thread never dies. The first successful poll after a failure reports
+ *       {@link FeedStatus#LIVE} ("polling recovered") and then a resync.</li>
  *   <li>Runs never overlap: a poll that takes longer than the interval makes the next ones start late, missed
  *       ticks are skipped rather than queued.</li>
  * </ul>
  *
  * <h2>As a fallback</h2>
- * Build it with {@link Builder#startSuspended(boolean) startSuspended(true)} and usually
- * {@link Builder#activeStatus(FeedStatus) activeStatus(DEGRADED)}, start it with the owner's listener, then
- * {@link #resume()} while the primary source is down (an immediate poll, then the active status and a resync) and
- * {@link #suspend()} when it is back. After {@code suspend()} returns, the source makes no further listener calls
- * until the next {@code resume()}.
+ * {@code PgNotifyChangeSource} can take a polling source (not started) as its fallback: it then starts it suspended
+ * and switches it on only while LISTEN/NOTIFY is down. That personality is internal to SessionFeed; this type's API
+ * is only the polling source's.
  *
- * <p>Thread-safe. {@link #close()} is idempotent and joins the thread.
+ * <p>Thread-safe. {@link #close()} is idempotent, and joins the thread for at most the query timeout plus 2 s (a
+ * thread still blocked beyond that, for example in connecting, is logged and abandoned; it is a daemon).
  */
 public final class PollingChangeSource implements SessionChangeSource {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PollingChangeSource.class);
+    /** How much longer than the query timeout {@link #close()} waits for a poll in progress. */
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
 
-    private final DataSource dataSource;
-    private final SessionTable table;
+    static {
+        FallbackPollers.install(s -> s.loop);
+    }
+
+    private final PollLoop loop;
+    private final String tableName;
     private final Duration interval;
-    private final Duration queryTimeout;
-    private final String sql;
-    private final boolean defaultQuery;
-    private final ThreadFactory threadFactory;
-    private final FeedStatus activeStatus;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong resyncs = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-
-    // Guarded by lock.
-    private boolean suspended;
-    private boolean pollNow;
-    /** Incremented by every resume/suspend; a poll reports only if it did not change while the query ran. */
-    private long generation;
-    /** The fingerprint of the last successful poll in this generation, or null: the next success resyncs. */
-    private List<Object> fingerprint;
-    private boolean failing;
-    /** Set by resume(): the next successful poll reports the active status before its resync. */
-    private boolean announce;
-    private String resyncReason = "polling started";
-
-    private volatile FeedStatus status;
-    private volatile ChangeListener listener;
-    private volatile Thread thread;
 
     private PollingChangeSource(Builder b) {
-        this.dataSource = b.dataSource;
-        this.table = b.table;
+        DetectionQuery query = new DetectionQuery(b.dataSource, b.table, b.detectionQuery, b.queryTimeout);
+        this.tableName = b.table.qualifiedTable();
         this.interval = b.interval;
-        this.queryTimeout = b.queryTimeout;
-        this.defaultQuery = b.detectionQuery == null;
-        this.sql = defaultQuery ? defaultDetectionQuery(table) : b.detectionQuery;
-        this.threadFactory = b.threadFactory;
-        this.activeStatus = b.activeStatus;
-        this.suspended = b.startSuspended;
-        this.status = b.activeStatus;
+        ThreadFactory tf = b.threadFactory != null ? b.threadFactory : NamedThreadFactory.single("sessionfeed-poller");
+        this.loop = new PollLoop(query, tableName, b.interval, b.queryTimeout.plus(CLOSE_MARGIN), tf);
     }
 
     /**
@@ -141,13 +99,11 @@ public final class PollingChangeSource implements SessionChangeSource {
      * @return the SQL text
      */
     public static String defaultDetectionQuery(SessionTable t) {
-        String updated = t.quoted(SessionTable.Column.UPDATED_AT);
-        return "SELECT count(*), max(" + updated + "), sum(CAST(extract(epoch FROM " + updated + ") * 1000000 AS bigint))"
-                + " FROM " + t.qualifiedTable() + " WHERE " + ScopeSql.condition(t);
+        return DetectionQuery.defaultSql(t);
     }
 
     /**
-     * Starts the polling thread. Unless built with {@code startSuspended(true)}, polls at once.
+     * Starts the polling thread and polls at once.
      *
      * @param listener where to report
      * @throws NullPointerException  if {@code listener} is null
@@ -155,258 +111,43 @@ public final class PollingChangeSource implements SessionChangeSource {
      */
     @Override
     public void start(ChangeListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (closed.get()) {
-            throw new IllegalStateException("PollingChangeSource is closed");
-        }
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("PollingChangeSource already started");
-        }
-        this.listener = listener;
-        lock.lock();
-        try {
-            pollNow = true;
-        } finally {
-            lock.unlock();
-        }
-        Thread t = threadFactory.newThread(this::run);
-        thread = t;
-        t.start();
-        LOG.debug("polling {} every {} (suspended={})", table.qualifiedTable(), interval, isSuspended());
+        loop.start(listener);
     }
 
     /**
-     * Stops polling until {@link #resume()}. Waits for a report in progress to finish; after it returns, no
-     * listener call is made until the next {@code resume()}. Do not call it while holding a lock your listener
-     * needs. Idempotent.
-     */
-    public void suspend() {
-        lock.lock();
-        try {
-            if (!suspended) {
-                suspended = true;
-                generation++;
-                LOG.debug("polling {} suspended", table.qualifiedTable());
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Resumes polling: polls at once, then reports the {@linkplain Builder#activeStatus active status} and a
-     * resync ({@code "polling resumed"}) when the query succeeds (or {@link FeedStatus#RECOVERING} when it fails).
-     * Returns without waiting for the poll. Idempotent while running.
-     */
-    public void resume() {
-        lock.lock();
-        try {
-            if (suspended) {
-                suspended = false;
-                generation++;
-                fingerprint = null;
-                failing = false;
-                announce = true;
-                resyncReason = "polling resumed";
-                pollNow = true;
-                wakeUp.signalAll();
-                LOG.debug("polling {} resumed", table.qualifiedTable());
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Whether polling is suspended.
-     *
-     * @return true between {@link #suspend()} and {@link #resume()}
-     */
-    public boolean isSuspended() {
-        lock.lock();
-        try {
-            return suspended;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The source's status: {@link FeedStatus#RECOVERING} while polls fail, else the configured
-     * {@linkplain Builder#activeStatus active status} (also while suspended).
+     * The source's status: {@link FeedStatus#RECOVERING} while polls fail, else {@link FeedStatus#LIVE}.
      *
      * @return the status
      */
     @Override
     public FeedStatus status() {
-        return status;
+        return loop.status();
     }
 
     /**
-     * Counters: {@code received} counts polls that detected a change, {@code resyncs} all resyncs reported
-     * (including after start, resume and recovery), {@code reconnects} recoveries after failed polls.
+     * The stats snapshot: {@code received} counts polls that detected a change, {@code resyncs} all resyncs
+     * reported (including after start and recovery), {@code reconnects} recoveries after failed polls; the other
+     * values stay at their defaults.
      *
      * @return the counters
      */
     @Override
     public SourceStats stats() {
-        return new SourceStats(received.get(), resyncs.get(), reconnects.get(), 0);
+        return loop.stats();
     }
 
-    /** Stops polling and joins the thread (a poll in progress ends within its query timeout). Idempotent. */
+    /**
+     * Stops polling and joins the thread, for at most the query timeout plus 2 s (a poll in progress ends within its
+     * query timeout). Idempotent; restores the caller's interrupt flag.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        lock.lock();
-        try {
-            generation++;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        LOG.debug("polling {} closed", table.qualifiedTable());
-    }
-
-    private void run() {
-        long next = System.nanoTime();
-        while (!closed.get()) {
-            long gen;
-            lock.lock();
-            try {
-                while (!closed.get()) {
-                    long wait = next - System.nanoTime();
-                    if (!suspended && (pollNow || wait <= 0)) {
-                        break;
-                    }
-                    if (suspended) {
-                        wakeUp.await();
-                    } else {
-                        wakeUp.awaitNanos(wait);
-                    }
-                }
-                if (closed.get()) {
-                    return;
-                }
-                pollNow = false;
-                gen = generation;
-            } catch (InterruptedException e) {
-                // Only close() should stop the poller; a stray interrupt is logged and the schedule kept.
-                LOG.warn("polling thread interrupted; it stops only on close()");
-                continue;
-            } finally {
-                lock.unlock();
-            }
-            try {
-                pollOnce(gen);
-            } catch (Throwable t) {
-                // The schedule must survive anything, including a listener that throws.
-                LOG.error("polling {}: unexpected error, polling continues", table.qualifiedTable(), t);
-            }
-            long now = System.nanoTime();
-            next += interval.toNanos();
-            if (next - now <= 0) {
-                // Overran: skip the missed ticks instead of running them back to back.
-                next = now + interval.toNanos();
-            }
-        }
-    }
-
-    private void pollOnce(long gen) {
-        List<Object> current;
-        try {
-            current = query();
-        } catch (SQLException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (gen != generation) {
-                    return;
-                }
-                if (!failing) {
-                    failing = true;
-                    fingerprint = null;
-                    LOG.warn("polling {} failed, retrying every {}: {}", table.qualifiedTable(), interval, e.toString(), e);
-                    status = FeedStatus.RECOVERING;
-                    listener.onStatus(FeedStatus.RECOVERING, "polling query failed: " + e.getMessage());
-                } else {
-                    LOG.debug("polling {} still failing: {}", table.qualifiedTable(), e.toString());
-                }
-            } finally {
-                lock.unlock();
-            }
-            return;
-        }
-        lock.lock();
-        try {
-            if (gen != generation) {
-                return;
-            }
-            if (failing) {
-                failing = false;
-                reconnects.incrementAndGet();
-                resyncReason = "polling recovered";
-                LOG.info("polling {} recovered", table.qualifiedTable());
-                status = activeStatus;
-                listener.onStatus(activeStatus, "polling recovered");
-            } else if (announce) {
-                status = activeStatus;
-                listener.onStatus(activeStatus, resyncReason);
-            }
-            announce = false;
-            if (fingerprint == null) {
-                fingerprint = current;
-                resyncs.incrementAndGet();
-                listener.onResync(resyncReason);
-            } else if (!fingerprint.equals(current)) {
-                fingerprint = current;
-                received.incrementAndGet();
-                resyncs.incrementAndGet();
-                listener.onResync("polling detected a change");
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private List<Object> query() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setQueryTimeout((int) Math.max(1, queryTimeout.toSeconds()));
-            if (defaultQuery) {
-                ScopeSql.bind(ps, c, table, 1);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                List<Object> values = new ArrayList<>();
-                while (rs.next()) {
-                    for (int i = 1; i <= n; i++) {
-                        values.add(rs.getString(i));
-                    }
-                }
-                return values;
-            }
-        }
+        loop.close();
     }
 
     @Override
     public String toString() {
-        return "PollingChangeSource{" + table.qualifiedTable() + ", interval=" + interval + ", status=" + status
-                + ", suspended=" + isSuspended() + '}';
+        return loop.toString();
     }
 
     /**
@@ -419,13 +160,7 @@ public final class PollingChangeSource implements SessionChangeSource {
         private Duration interval = Duration.ofSeconds(1);
         private Duration queryTimeout = Duration.ofSeconds(10);
         private String detectionQuery;
-        private ThreadFactory threadFactory = r -> {
-            Thread t = new Thread(r, "sessionfeed-poller");
-            t.setDaemon(true);
-            return t;
-        };
-        private boolean startSuspended;
-        private FeedStatus activeStatus = FeedStatus.LIVE;
+        private ThreadFactory threadFactory;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -493,34 +228,6 @@ public final class PollingChangeSource implements SessionChangeSource {
          */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
-            return this;
-        }
-
-        /**
-         * Whether {@link PollingChangeSource#start} leaves the source suspended until
-         * {@link PollingChangeSource#resume()} (the fallback use). Default false.
-         *
-         * @param suspended true to start suspended
-         * @return this builder
-         */
-        public Builder startSuspended(boolean suspended) {
-            this.startSuspended = suspended;
-            return this;
-        }
-
-        /**
-         * The status reported while polls succeed (after a resume or a recovery). Default
-         * {@link FeedStatus#LIVE}; a fallback uses {@link FeedStatus#DEGRADED}.
-         *
-         * @param status {@code LIVE} or {@code DEGRADED}
-         * @return this builder
-         */
-        public Builder activeStatus(FeedStatus status) {
-            Objects.requireNonNull(status, "activeStatus");
-            if (status == FeedStatus.RECOVERING) {
-                throw new IllegalArgumentException("activeStatus must be LIVE or DEGRADED, was: RECOVERING");
-            }
-            this.activeStatus = status;
             return this;
         }
 

@@ -33,9 +33,11 @@ public interface SessionChangeSource extends AutoCloseable {
     FeedStatus status();
 
     /**
-     * Counters since start.
+     * The source's stats snapshot: monotonic counters since start and a few gauges (see {@link SourceStats}; a
+     * source documents which values it fills). Cheap, never blocks, callable from any thread at any time (also
+     * before start and after close).
      *
-     * @return the counters; {@link SourceStats#ZERO} by default
+     * @return a new immutable snapshot; {@link SourceStats#ZERO} by default
      */
     default SourceStats stats() {
         return SourceStats.ZERO;

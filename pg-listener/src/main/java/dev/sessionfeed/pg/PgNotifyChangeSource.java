@@ -3,24 +3,17 @@ package dev.sessionfeed.pg;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.Checks;
 import dev.sessionfeed.internal.SqlIdentifiers;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.jdbc.SessionTable;
-import dev.sessionfeed.pg.internal.Fallback;
-import dev.sessionfeed.pg.internal.ListenerSettings;
-import dev.sessionfeed.pg.internal.PgListener;
-import dev.sessionfeed.pg.internal.PollingFallback;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.source.SourceStats;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Properties;
 import java.util.concurrent.ThreadFactory;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A {@link SessionChangeSource} that hears changes through PostgreSQL LISTEN/NOTIFY, as sent by the trigger
@@ -36,7 +29,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       channel; the notification must come back within {@link Builder#probeDeadline} (default 3 s), which is also
  *       the connection's socket read timeout. A half-open or frozen connection is therefore replaced within
  *       about interval + deadline (≤ 5.5 s by default), not after TCP keepalive's hours.</li>
- *   <li>On any failure the connection is closed and reopened with capped exponential backoff and full jitter
+ *   <li>On any failure the connection is closed and reopened with capped exponential backoff and equal jitter
  *       ({@link Builder#reconnectBackoff}, default 100 ms to 5 s), forever. After every (re)connect it LISTENs
  *       first, proves delivery with a probe, and only then calls {@link ChangeListener#onResync}, so changes made
  *       while nobody listened are picked up by the rebuild.</li>
@@ -57,19 +50,22 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       and a warning is logged above {@link Builder#queueUsageWarnThreshold} (default 0.5).</li>
  * </ul>
  *
- * <p>Benchmark and monitoring hooks: {@link #stats()} (received, resyncs, reconnects, rejected),
- * {@link dev.sessionfeed.source.ChangeSignal#receivedNanos()} on every signal, {@link #lastProbeRoundTrip()} and
- * {@link #notificationQueueUsage()}.
+ * <p>Benchmark and monitoring hooks: {@link #stats()} (counters: received, resyncs, reconnects, rejected, probes with
+ * their cumulative round trip; gauges: last probe round trip, notification queue usage, listener backend pid) and
+ * {@link dev.sessionfeed.source.ChangeSignal#receivedNanos()} on every signal.
  *
- * <p>Thread-safe. {@link #close()} is idempotent, returns within about the poll timeout, joins the thread,
- * closes the connection and the fallback if this source created it.
+ * <p>Threading: thread-safe; every method may be called from any thread. The source runs a listener thread and a
+ * watchdog thread (see {@link Builder#threadFactory}); listener calls are made on the listener thread, and on the
+ * fallback's polling thread while the fallback is active. {@link #close()} is idempotent: it aborts the connection
+ * (so a blocked read returns at once), joins the listener thread for at most poll timeout + probe deadline + 1 s
+ * and the watchdog for at most 1 s, and closes the fallback if this source created it.
  */
 public final class PgNotifyChangeSource implements SessionChangeSource {
 
     /** The default listener thread name. */
-    public static final String THREAD_NAME = "sessionfeed-pg-listener";
+    public static final String THREAD_NAME = ListenerConfig.THREAD_NAME;
     /** The default {@code application_name} of the listener connection (visible in {@code pg_stat_activity}). */
-    public static final String DEFAULT_APPLICATION_NAME = "sessionfeed-listener";
+    public static final String DEFAULT_APPLICATION_NAME = ListenerConfig.DEFAULT_APPLICATION_NAME;
 
     private final PgListener listener;
     private final String channel;
@@ -146,34 +142,19 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
     }
 
     /**
-     * Counters since start: signals received from notifications, resyncs raised (each (re)connect, each batch
-     * with a rejected payload or a RESYNC notice), reconnects after a failure, payloads rejected.
+     * The stats snapshot: counters since start and gauges, as listed in the "Stats" table of docs/pg-listener.md —
+     * {@code received} (signals from notifications), {@code resyncs} (each (re)connect, each batch with a rejected
+     * payload or a RESYNC notice), {@code reconnects} (after a failure), {@code rejected} (payloads),
+     * {@code probes} and {@code probeRoundTripNanos} (probes that came back and the sum of their round trips),
+     * {@code lastProbeRoundTrip}, {@code notificationQueueUsage} (last {@code pg_notification_queue_usage()} read)
+     * and {@code backendPid} (the current listener connection's server process id, 0 while disconnected). Cheap;
+     * any thread.
      *
-     * @return a snapshot of the counters
+     * @return a new immutable snapshot
      */
     @Override
     public SourceStats stats() {
         return listener.stats();
-    }
-
-    /**
-     * The round trip of the last probe that came back.
-     *
-     * @return the duration, or empty before the first probe
-     */
-    public Optional<Duration> lastProbeRoundTrip() {
-        long n = listener.lastProbeRoundTripNanos();
-        return n < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(n));
-    }
-
-    /**
-     * The last {@code pg_notification_queue_usage()} read (0 = empty, 1 = full).
-     *
-     * @return the fraction, or empty before the first check
-     */
-    public OptionalDouble notificationQueueUsage() {
-        double u = listener.lastQueueUsage();
-        return Double.isNaN(u) ? OptionalDouble.empty() : OptionalDouble.of(u);
     }
 
     /**
@@ -186,17 +167,9 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
     }
 
     /**
-     * The server process id of the current listener connection (for diagnostics).
-     *
-     * @return the pid, or 0 while disconnected
-     */
-    public int listenerBackendPid() {
-        return listener.backendPid();
-    }
-
-    /**
-     * Stops listening: aborts the connection, joins the thread (within about the poll timeout), closes the
-     * fallback if this source created it. Idempotent; restores the caller's interrupt flag.
+     * Stops listening: aborts the connection, joins the threads (the listener thread for at most poll timeout +
+     * probe deadline + 1 s; one still alive then is logged and abandoned), closes the fallback if this source created
+     * it. Idempotent; restores the caller's interrupt flag.
      */
     @Override
     public void close() {
@@ -217,23 +190,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         private final String user;
         private final String password;
         private final DataSource dataSource;
-        private String channel = PgTriggerInstaller.DEFAULT_CHANNEL;
-        private String applicationName = DEFAULT_APPLICATION_NAME;
-        private Duration pollTimeout = Duration.ofMillis(500);
-        private Duration probeInterval = Duration.ofSeconds(2);
-        private Duration probeDeadline = Duration.ofSeconds(3);
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration initialBackoff = Duration.ofMillis(100);
-        private Duration maxBackoff = Duration.ofSeconds(5);
-        private Duration unavailableRetryInterval = Duration.ofSeconds(30);
-        private Duration queueCheckInterval = Duration.ofSeconds(10);
-        private double queueUsageWarnThreshold = 0.5;
-        private int maxPayloadLength = 7900;
-        private ThreadFactory threadFactory;
-        private SessionTable table = SessionTable.defaults();
-        private Duration fallbackInterval = Duration.ofSeconds(1);
-        private PollingChangeSource fallback;
-        private boolean noFallback;
+        private final ListenerConfig.Draft d = new ListenerConfig.Draft();
 
         private Builder(String jdbcUrl, String user, String password, DataSource dataSource) {
             this.jdbcUrl = jdbcUrl;
@@ -249,7 +206,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder channel(String channel) {
-            this.channel = SqlIdentifiers.validate("channel", channel);
+            d.channel = SqlIdentifiers.validate("channel", channel);
             return this;
         }
 
@@ -266,7 +223,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
                 throw new IllegalArgumentException("applicationName must be 1-63 printable ASCII characters, was: '"
                         + (name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
             }
-            this.applicationName = name;
+            d.applicationName = name;
             return this;
         }
 
@@ -278,7 +235,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder pollTimeout(Duration timeout) {
-            this.pollTimeout = Checks.durationBetween("pollTimeout", timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
+            d.pollTimeout = Checks.durationBetween("pollTimeout", timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
             return this;
         }
 
@@ -289,7 +246,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder probeInterval(Duration interval) {
-            this.probeInterval = Checks.durationBetween("probeInterval", interval, Duration.ofMillis(50), Duration.ofMinutes(10));
+            d.probeInterval = Checks.durationBetween("probeInterval", interval, Duration.ofMillis(50), Duration.ofMinutes(10));
             return this;
         }
 
@@ -301,7 +258,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder probeDeadline(Duration deadline) {
-            this.probeDeadline = Checks.durationBetween("probeDeadline", deadline, Duration.ofMillis(100), Duration.ofMinutes(10));
+            d.probeDeadline = Checks.durationBetween("probeDeadline", deadline, Duration.ofMillis(100), Duration.ofMinutes(10));
             return this;
         }
 
@@ -313,13 +270,14 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Checks.durationBetween("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            d.connectTimeout = Checks.durationBetween("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
             return this;
         }
 
         /**
-         * Reconnect backoff: the n-th consecutive failed attempt waits a random time between 0 and
-         * {@code min(max, initial * 2^n)} (full jitter). Defaults 100 ms and 5 s. There is no attempt limit.
+         * Reconnect backoff: the n-th consecutive failed attempt waits a random time between half of and all of
+         * {@code min(max, initial * 2^n)} (equal jitter, SessionFeed's one backoff). Defaults 100 ms and 5 s. There is
+         * no attempt limit.
          *
          * @param initial 1 ms to 1 min
          * @param max     at least {@code initial}, at most 10 min
@@ -328,8 +286,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         public Builder reconnectBackoff(Duration initial, Duration max) {
             Duration i = Checks.durationBetween("reconnectBackoff.initial", initial, Duration.ofMillis(1), Duration.ofMinutes(1));
             Duration m = Checks.durationBetween("reconnectBackoff.max", max, i, Duration.ofMinutes(10));
-            this.initialBackoff = i;
-            this.maxBackoff = m;
+            d.initialBackoff = i;
+            d.maxBackoff = m;
             return this;
         }
 
@@ -341,7 +299,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder unavailableRetryInterval(Duration interval) {
-            this.unavailableRetryInterval = Checks.durationBetween("unavailableRetryInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+            d.unavailableRetryInterval = Checks.durationBetween("unavailableRetryInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
             return this;
         }
 
@@ -352,7 +310,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder queueCheckInterval(Duration interval) {
-            this.queueCheckInterval = Checks.durationBetween("queueCheckInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+            d.queueCheckInterval = Checks.durationBetween("queueCheckInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
             return this;
         }
 
@@ -367,7 +325,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
             if (!(threshold > 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("queueUsageWarnThreshold must be greater than 0 and at most 1, was " + threshold);
             }
-            this.queueUsageWarnThreshold = threshold;
+            d.queueUsageWarnThreshold = threshold;
             return this;
         }
 
@@ -379,7 +337,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder maxPayloadLength(int chars) {
-            this.maxPayloadLength = Checks.intBetween("maxPayloadLength", chars, 64, 7999);
+            d.maxPayloadLength = Checks.intBetween("maxPayloadLength", chars, 64, 7999);
             return this;
         }
 
@@ -392,7 +350,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory factory) {
-            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            d.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
@@ -404,7 +362,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder table(SessionTable table) {
-            this.table = Objects.requireNonNull(table, "table");
+            d.table = Objects.requireNonNull(table, "table");
             return this;
         }
 
@@ -415,28 +373,27 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder fallbackInterval(Duration interval) {
-            this.fallbackInterval = Checks.durationBetween("fallbackInterval", interval, Duration.ofMillis(50), Duration.ofHours(1));
+            d.fallbackInterval = Checks.durationBetween("fallbackInterval", interval, Duration.ofMillis(50), Duration.ofHours(1));
             return this;
         }
 
         /**
-         * The polling source resumed while LISTEN is not working and suspended while it is. It must be built with
-         * {@link PollingChangeSource.Builder#startSuspended(boolean) startSuspended(true)} and not be started; this
-         * source starts it and forwards its signals, but does not close it (you created it). Default: one built from
-         * the data source (or from the JDBC URL and credentials) with {@link #table} and {@link #fallbackInterval},
-         * which this source closes.
+         * The polling source resumed while LISTEN is not working and suspended while it is. It must not be started:
+         * this source starts it (suspended) and forwards its signals, but does not close it (you created it).
+         * Default: one built from the data source (or from the JDBC URL and credentials) with {@link #table} and
+         * {@link #fallbackInterval}, which this source closes.
          *
          * @param polling the fallback
          * @return this builder
-         * @throws IllegalArgumentException when it was not built to start suspended
+         * @throws IllegalArgumentException when it was already started
          */
         public Builder fallback(PollingChangeSource polling) {
             Objects.requireNonNull(polling, "fallback");
-            if (!polling.isSuspended()) {
-                throw new IllegalArgumentException("fallback must be built with startSuspended(true), was: " + polling);
+            if (FallbackPollers.of(polling).isStarted()) {
+                throw new IllegalArgumentException("fallback must not be started, was: " + polling);
             }
-            this.fallback = polling;
-            this.noFallback = false;
+            d.fallback = polling;
+            d.noFallback = false;
             return this;
         }
 
@@ -447,8 +404,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder noFallback() {
-            this.noFallback = true;
-            this.fallback = null;
+            d.noFallback = true;
+            d.fallback = null;
             return this;
         }
 
@@ -458,69 +415,10 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return the source
          */
         public PgNotifyChangeSource build() {
-            ListenerSettings.ConnectionFactory connections;
-            String target;
-            if (dataSource != null) {
-                DataSource ds = dataSource;
-                connections = ds::getConnection;
-                target = ds.getClass().getSimpleName();
-            } else {
-                Properties props = new Properties();
-                if (user != null) {
-                    props.setProperty("user", user);
-                }
-                if (password != null) {
-                    props.setProperty("password", password);
-                }
-                props.setProperty("ApplicationName", applicationName);
-                props.setProperty("connectTimeout", Long.toString(ceilSeconds(connectTimeout)));
-                props.setProperty("socketTimeout", Long.toString(Math.max(ceilSeconds(connectTimeout), ceilSeconds(probeDeadline))));
-                props.setProperty("tcpKeepAlive", "true");
-                String url = jdbcUrl;
-                connections = () -> DriverManager.getConnection(url, props);
-                int q = url.indexOf('?');
-                target = q < 0 ? url : url.substring(0, q);
-            }
-            ThreadFactory tf = threadFactory != null ? threadFactory : r -> {
-                Thread t = new Thread(r, THREAD_NAME);
-                t.setDaemon(true);
-                return t;
-            };
-            Fallback fb = null;
-            boolean ownsFallback = false;
-            if (fallback != null) {
-                fb = new PollingFallback(fallback);
-            } else if (!noFallback) {
-                DataSource pollFrom = dataSource;
-                if (pollFrom == null) {
-                    PGSimpleDataSource ds = new PGSimpleDataSource();
-                    ds.setURL(jdbcUrl);
-                    if (user != null) {
-                        ds.setUser(user);
-                    }
-                    if (password != null) {
-                        ds.setPassword(password);
-                    }
-                    ds.setConnectTimeout((int) ceilSeconds(connectTimeout));
-                    ds.setApplicationName("sessionfeed-listener-fallback");
-                    pollFrom = ds;
-                }
-                PollingChangeSource.Builder polling = PollingChangeSource.builder(pollFrom).table(table).interval(fallbackInterval)
-                        .startSuspended(true).activeStatus(FeedStatus.DEGRADED);
-                if (threadFactory != null) {
-                    polling.threadFactory(threadFactory);
-                }
-                fb = new PollingFallback(polling.build());
-                ownsFallback = true;
-            }
-            ListenerSettings settings = new ListenerSettings(connections, target, channel, applicationName, pollTimeout, probeInterval,
-                    probeDeadline, initialBackoff, maxBackoff, unavailableRetryInterval, queueCheckInterval, queueUsageWarnThreshold,
-                    maxPayloadLength, tf, fb, ownsFallback);
-            return new PgNotifyChangeSource(new PgListener(settings), channel);
-        }
-
-        private static long ceilSeconds(Duration d) {
-            return (d.toMillis() + 999) / 1000;
+            ListenerConfig config = ListenerConfig.of(d);
+            ConnectionSource source = dataSource != null ? ConnectionSource.dataSource(dataSource)
+                    : ConnectionSource.driverManager(jdbcUrl, user, password, config);
+            return new PgNotifyChangeSource(new PgListener(config, source, Fallback.of(config, source)), config.channel());
         }
     }
 }

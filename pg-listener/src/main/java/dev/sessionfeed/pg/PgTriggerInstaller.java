@@ -3,7 +3,6 @@ package dev.sessionfeed.pg;
 import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.internal.SqlIdentifiers;
 import dev.sessionfeed.jdbc.SessionTable;
-import dev.sessionfeed.pg.internal.TriggerSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

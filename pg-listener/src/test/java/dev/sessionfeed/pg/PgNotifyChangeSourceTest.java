@@ -116,7 +116,7 @@ class PgNotifyChangeSourceTest {
     @Test
     void reconnectsExactlyOnceWhenTheListenerIsTerminatedMidBurst() throws Exception {
         startLive(builder());
-        int pid = source.listenerBackendPid();
+        int pid = source.stats().backendPid();
         assertThat(pid).isPositive();
         db.execute("INSERT INTO chat_sessions (session_id) SELECT 'b-' || g FROM generate_series(1, 10) g");
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE chat_sessions SET message_count = message_count + 1 WHERE session_id = ?")) {
@@ -133,7 +133,7 @@ class PgNotifyChangeSourceTest {
         await().atMost(WAIT).until(() -> listener.signals().stream().anyMatch(s -> s.action() == ChangeAction.UPDATE
                 && "b-1".equals(s.sessionId()) && listener.events.indexOf(new RecordingListener.Event(s, null, null, null)) > lastResyncIndex()));
         assertThat(source.stats().reconnects()).isEqualTo(1);
-        assertThat(source.listenerBackendPid()).isNotEqualTo(pid);
+        assertThat(source.stats().backendPid()).isNotEqualTo(pid);
         // Own resyncs: one per connect (the polling fallback adds its own while it runs).
             assertThat(listener.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
         // Status went away from LIVE while disconnected and came back.
@@ -256,9 +256,9 @@ class PgNotifyChangeSourceTest {
     @Test
     void reportsProbeRoundTripAndQueueUsage() {
         startLive(builder().probeInterval(Duration.ofMillis(100)).queueCheckInterval(Duration.ofMillis(100)));
-        await().atMost(WAIT).until(() -> source.lastProbeRoundTrip().isPresent() && source.notificationQueueUsage().isPresent());
-        assertThat(source.notificationQueueUsage().getAsDouble()).isBetween(0.0, 1.0);
-        LoggerFactory.getLogger(getClass()).info("probe round trip {} us", source.lastProbeRoundTrip().get().toNanos() / 1000);
+        await().atMost(WAIT).until(() -> source.stats().lastProbeRoundTrip().isPresent() && source.stats().notificationQueueUsage().isPresent());
+        assertThat(source.stats().notificationQueueUsage().getAsDouble()).isBetween(0.0, 1.0);
+        LoggerFactory.getLogger(getClass()).info("probe round trip {} us", source.stats().lastProbeRoundTrip().get().toNanos() / 1000);
     }
 
     @Test
@@ -278,7 +278,7 @@ class PgNotifyChangeSourceTest {
                 st.execute("SELECT pg_notify('queue_filler', repeat('x', 4000) || g) FROM generate_series(1, 200) g");
             }
             startLive(builder().queueCheckInterval(Duration.ofMillis(100)).queueUsageWarnThreshold(1e-9));
-            await().atMost(WAIT).until(() -> source.notificationQueueUsage().orElse(0) > 0);
+            await().atMost(WAIT).until(() -> source.stats().notificationQueueUsage().orElse(0) > 0);
             await().atMost(WAIT).until(() -> appender.list.stream()
                     .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("notification queue")));
             stuck.rollback();

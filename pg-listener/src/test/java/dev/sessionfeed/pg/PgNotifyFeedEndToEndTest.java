@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sessionfeed.FeedObserver;
 import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
@@ -129,7 +130,7 @@ class PgNotifyFeedEndToEndTest {
         PgNotifyChangeSource source = startFeed(source());
         List<String> ids = SessionFixtures.seed(db, "k", 20, new Random(7));
         awaitClientEqualsTable();
-        int pid = source.listenerBackendPid();
+        int pid = source.stats().backendPid();
         Random random = new Random(11);
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("UPDATE chat_sessions SET status = ?, message_count = message_count + 1,"
@@ -181,8 +182,7 @@ class PgNotifyFeedEndToEndTest {
     @Test
     void staysCorrectThroughPollingWhileTheListenerIsCutOff() throws Exception {
         TcpProxy proxy = TcpProxy.to(db.server().host(), db.server().port());
-        PollingChangeSource polling = PollingChangeSource.builder(db.dataSource()).interval(Duration.ofMillis(200))
-                .startSuspended(true).activeStatus(FeedStatus.DEGRADED).build();
+        PollingChangeSource polling = PollingChangeSource.builder(db.dataSource()).interval(Duration.ofMillis(200)).build();
         try {
             PgNotifyChangeSource source = startFeed(PgNotifyChangeSource.builder(proxy.jdbcUrl(db.databaseName()), db.user(), db.password())
                     .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(300))
@@ -199,7 +199,7 @@ class PgNotifyFeedEndToEndTest {
             proxy.crusher().open();
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE && feed.status() == FeedStatus.LIVE);
             assertThat(source.stats().reconnects()).isEqualTo(1);
-            assertThat(polling.isSuspended()).isTrue();
+            assertThat(FallbackPollers.of(polling).isSuspended()).isTrue();
             SessionFixtures.deleteSession(db, "while-cut");
             await().atMost(WAIT).until(() -> !client.sessions().containsKey("while-cut"));
             awaitClientEqualsTable();

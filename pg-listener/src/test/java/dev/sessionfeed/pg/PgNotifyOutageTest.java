@@ -95,7 +95,7 @@ class PgNotifyOutageTest {
         try (PgNotifyChangeSource source = PgNotifyChangeSource.builder(url, db.user(), db.password()).build()) {
             source.start(listener);
             await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE);
-            int pid = source.listenerBackendPid();
+            int pid = source.stats().backendPid();
             // Stops forwarding in both directions without closing anything: a half-open connection.
             proxy.crusher().freezeAllPairs();
             long frozenAt = System.nanoTime();
@@ -108,7 +108,7 @@ class PgNotifyOutageTest {
             long replacedMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             LOG.info("frozen connection detected after {} ms, replaced after {} ms (defaults: probe every 2 s, deadline 3 s)",
                     detectedMillis, replacedMillis);
-            assertThat(source.listenerBackendPid()).isNotEqualTo(pid);
+            assertThat(source.stats().backendPid()).isNotEqualTo(pid);
             assertThat(source.statusReason()).contains("listening");
             assertThat(listener.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
             db.execute("INSERT INTO chat_sessions (session_id) VALUES ('after-freeze')");

@@ -199,7 +199,7 @@ class FaultScenariosTest {
             h.addClients(3);
             h.awaitSettled(SETTLE);
             await().atMost(SETTLE).until(() -> node.source.status() == FeedStatus.LIVE);
-            int pid = node.source.listenerBackendPid();
+            int pid = node.source.stats().backendPid();
             long reconnects = node.source.stats().reconnects();
             h.freezeListenerPath();
             long frozenAt = System.nanoTime();
@@ -213,7 +213,7 @@ class FaultScenariosTest {
             h.db.apply(new Db.Update(ids.get(1)));
             Duration settle = h.awaitSettled(SETTLE);
             h.unfreezeListenerPath();
-            assertThat(node.source.listenerBackendPid()).isNotEqualTo(pid);
+            assertThat(node.source.stats().backendPid()).isNotEqualTo(pid);
             assertThat(node.source.stats().reconnects()).isEqualTo(reconnects + 1);
             assertThat(detectedMs).as("detection time").isLessThanOrEqualTo(SETTLE.toMillis());
             Reliability.record("halfOpenConnection", "Half-open (frozen) listener connection, NetCrusher freeze",

@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.internal.jdbc.FallbackPoller;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.testkit.PostgresServer;
@@ -199,26 +201,26 @@ class PollingChangeSourceTest {
 
     @Test
     void suspendedFallbackReportsNothingUntilResumedThenItsActiveStatusAndAResync() {
-        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL)
-                .startSuspended(true).activeStatus(FeedStatus.DEGRADED).build();
-        source.start(listener);
-        assertThat(source.isSuspended()).isTrue();
+        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).build();
+        FallbackPoller fallback = FallbackPollers.of(source);
+        fallback.startSuspended(listener, FeedStatus.DEGRADED);
+        assertThat(fallback.isSuspended()).isTrue();
         SessionFixtures.insertSession(db, "s1", "waiting");
         assertQuiet();
         assertThat(listener.events).isEmpty();
 
-        source.resume();
+        fallback.resume();
 
         await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == 2);
         assertThat(listener.events).containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
         assertDetected(() -> SessionFixtures.insertSession(db, "s2", "waiting"));
 
-        source.suspend();
+        fallback.suspend();
         int seen = listener.events.size();
         SessionFixtures.insertSession(db, "s3", "waiting");
         await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.events.size() == seen);
 
-        source.resume();
+        fallback.resume();
         await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == seen + 2);
         assertThat(List.copyOf(listener.events).subList(seen, seen + 2))
                 .containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
@@ -287,9 +289,11 @@ class PollingChangeSourceTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectionQuery");
         assertThatThrownBy(() -> b.detectionQuery("SELECT 1;"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectionQuery").hasMessageContaining("SELECT 1;");
-        assertThatThrownBy(() -> b.activeStatus(FeedStatus.RECOVERING))
+        // The fallback personality's active status (internal: pg-listener passes DEGRADED).
+        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingListener(), FeedStatus.RECOVERING))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activeStatus").hasMessageContaining("RECOVERING");
-        assertThatThrownBy(() -> b.activeStatus(null)).isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
+        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingListener(), null))
+                .isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
         assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
         assertThatThrownBy(() -> PollingChangeSource.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");

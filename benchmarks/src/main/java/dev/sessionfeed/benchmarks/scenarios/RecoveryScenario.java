@@ -76,7 +76,7 @@ public final class RecoveryScenario implements Scenario {
             List<FeedClient> clients = rig.connect(K, true, FeedClient.Events.NONE);
             for (int k = 0; k < kills; k++) {
                 awaitLive(rig, source, 30_000);
-                int pid = source.listenerBackendPid();
+                int pid = source.stats().backendPid();
                 long fullBefore = rig.fullRebuilds();
                 AtomicBoolean stop = new AtomicBoolean();
                 Future<?> writes = writerThread.submit(() -> {
@@ -102,7 +102,7 @@ public final class RecoveryScenario implements Scenario {
                     if (left < 0 && st != FeedStatus.LIVE) {
                         left = now - t0;
                     }
-                    int p = source.listenerBackendPid();
+                    int p = source.stats().backendPid();
                     if (back < 0 && p > 0 && p != pid) {
                         back = now - t0;
                     }
@@ -155,7 +155,7 @@ public final class RecoveryScenario implements Scenario {
 
     private static void awaitLive(Rig rig, PgNotifyChangeSource source, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (!(rig.feed().status() == FeedStatus.LIVE && source.listenerBackendPid() > 0)) {
+        while (!(rig.feed().status() == FeedStatus.LIVE && source.stats().backendPid() > 0)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("feed not live within " + timeoutMs + " ms: " + rig.feed().status());
             }

@@ -1,12 +1,14 @@
-package dev.sessionfeed.pg.internal;
+package dev.sessionfeed.pg;
 
 import org.slf4j.Logger;
 
 /**
  * Logs a warning at most once per interval, with the number of occurrences since the last one logged.
- * Thread-safe.
+ *
+ * <p>Thread-safe: the bookkeeping is guarded by {@code this}; the log call itself happens after the monitor is
+ * released (no I/O under a lock).
  */
-public final class RateLimitedWarning {
+final class RateLimitedWarning {
 
     private final Logger log;
     private final long intervalNanos;
@@ -20,7 +22,7 @@ public final class RateLimitedWarning {
      * @param log           where to log
      * @param intervalNanos the least time between two warnings
      */
-    public RateLimitedWarning(Logger log, long intervalNanos) {
+    RateLimitedWarning(Logger log, long intervalNanos) {
         this.log = log;
         this.intervalNanos = intervalNanos;
     }
@@ -33,15 +35,18 @@ public final class RateLimitedWarning {
      * @param args     the arguments
      * @return true when it was logged
      */
-    public synchronized boolean warn(long nowNanos, String message, Object... args) {
-        if (loggedOnce && nowNanos - lastLogged < intervalNanos) {
-            suppressed++;
-            return false;
+    boolean warn(long nowNanos, String message, Object... args) {
+        long count;
+        synchronized (this) {
+            if (loggedOnce && nowNanos - lastLogged < intervalNanos) {
+                suppressed++;
+                return false;
+            }
+            count = suppressed + 1;
+            suppressed = 0;
+            loggedOnce = true;
+            lastLogged = nowNanos;
         }
-        long count = suppressed + 1;
-        suppressed = 0;
-        loggedOnce = true;
-        lastLogged = nowNanos;
         if (log.isWarnEnabled()) {
             log.warn(message + " (" + count + (count == 1 ? " occurrence" : " occurrences") + " since the last warning)", args);
         }

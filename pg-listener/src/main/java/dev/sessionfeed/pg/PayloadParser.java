@@ -1,4 +1,4 @@
-package dev.sessionfeed.pg.internal;
+package dev.sessionfeed.pg;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,12 +23,12 @@ import java.util.Set;
  * </ul>
  * {@code status} is accepted but never used: rows are always re-read by id. Thread-safe.
  */
-public final class PayloadParser {
+final class PayloadParser {
 
     /** The longest session id accepted. */
-    public static final int MAX_ID_LENGTH = 256;
+    static final int MAX_ID_LENGTH = 256;
     /** The most ids one statement notification may carry (the trigger sends RESYNC beyond). */
-    public static final int MAX_IDS = 2000;
+    static final int MAX_IDS = 2000;
 
     private static final Set<String> FIELDS = Set.of("action", "session_id", "status", "ids");
 
@@ -40,7 +40,7 @@ public final class PayloadParser {
      *
      * @param maxLength the longest payload accepted, in characters
      */
-    public PayloadParser(int maxLength) {
+    PayloadParser(int maxLength) {
         this.maxLength = maxLength;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -56,7 +56,7 @@ public final class PayloadParser {
     }
 
     /** What a payload means. */
-    public sealed interface Result permits Signals, Resync, Rejected {
+    sealed interface Result permits Signals, Resync, Rejected {
     }
 
     /**
@@ -64,11 +64,11 @@ public final class PayloadParser {
      *
      * @param signals the signals, never empty
      */
-    public record Signals(List<ChangeSignal> signals) implements Result {
+    record Signals(List<ChangeSignal> signals) implements Result {
     }
 
     /** The trigger asked for a full rebuild (a statement changed too many rows to list). */
-    public record Resync() implements Result {
+    record Resync() implements Result {
     }
 
     /**
@@ -76,7 +76,7 @@ public final class PayloadParser {
      *
      * @param why a short description for the log (never the whole payload)
      */
-    public record Rejected(String why) implements Result {
+    record Rejected(String why) implements Result {
     }
 
     /**
@@ -86,7 +86,7 @@ public final class PayloadParser {
      * @param receivedNanos when it was received, stamped on the signals
      * @return the meaning; never null, never throws
      */
-    public Result parse(String payload, long receivedNanos) {
+    Result parse(String payload, long receivedNanos) {
         if (payload == null || payload.isEmpty()) {
             return new Rejected("empty payload");
         }

@@ -1,4 +1,4 @@
-package dev.sessionfeed.pg.internal;
+package dev.sessionfeed.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.sessionfeed.pg.internal;
+package dev.sessionfeed.pg;
 
 import dev.sessionfeed.internal.SqlIdentifiers;
 import dev.sessionfeed.jdbc.SessionTable;
@@ -14,31 +14,31 @@ import java.util.List;
  * Identifiers are validated by their builders and always quoted here; the channel (a validated identifier)
  * is the only value inlined, as a string literal with quotes doubled. Immutable and thread-safe.
  */
-public final class TriggerSql {
+final class TriggerSql {
 
     /** Version of the generated SQL; part of the marker comment on the function. */
-    public static final int VERSION = 1;
+    static final int VERSION = 1;
     /** Prefix of the marker comment. */
-    public static final String MARKER_PREFIX = "sessionfeed-pg-trigger";
+    static final String MARKER_PREFIX = "sessionfeed-pg-trigger";
 
     /** Row-level trigger on INSERT/UPDATE/DELETE. */
-    public static final String ROW_TRIGGER = "sessionfeed_notify_row";
+    static final String ROW_TRIGGER = "sessionfeed_notify_row";
     /** Statement-level TRUNCATE trigger (both modes). */
-    public static final String TRUNCATE_TRIGGER = "sessionfeed_notify_truncate";
+    static final String TRUNCATE_TRIGGER = "sessionfeed_notify_truncate";
     /** Statement-level INSERT trigger. */
-    public static final String INSERT_TRIGGER = "sessionfeed_notify_insert";
+    static final String INSERT_TRIGGER = "sessionfeed_notify_insert";
     /** Statement-level UPDATE trigger. */
-    public static final String UPDATE_TRIGGER = "sessionfeed_notify_update";
+    static final String UPDATE_TRIGGER = "sessionfeed_notify_update";
     /** Statement-level DELETE trigger. */
-    public static final String DELETE_TRIGGER = "sessionfeed_notify_delete";
+    static final String DELETE_TRIGGER = "sessionfeed_notify_delete";
     /** BEFORE UPDATE trigger keeping updated_at current. */
-    public static final String TOUCH_TRIGGER = "sessionfeed_touch_updated_at";
+    static final String TOUCH_TRIGGER = "sessionfeed_touch_updated_at";
     /** Every trigger name this library may create. */
-    public static final List<String> ALL_TRIGGERS = List.of(ROW_TRIGGER, TRUNCATE_TRIGGER, INSERT_TRIGGER, UPDATE_TRIGGER,
+    static final List<String> ALL_TRIGGERS = List.of(ROW_TRIGGER, TRUNCATE_TRIGGER, INSERT_TRIGGER, UPDATE_TRIGGER,
             DELETE_TRIGGER, TOUCH_TRIGGER);
 
     /** Largest payload the statement trigger sends before it falls back to RESYNC (NOTIFY's limit is 8000 bytes). */
-    public static final int MAX_STATEMENT_PAYLOAD_BYTES = 7900;
+    static final int MAX_STATEMENT_PAYLOAD_BYTES = 7900;
 
     private static final String BODY_QUOTE = "$sessionfeed$";
 
@@ -57,7 +57,7 @@ public final class TriggerSql {
      * @param notifyFunction the notify function's name (a validated identifier)
      * @param touchFunction  the updated_at function's name (a validated identifier)
      */
-    public TriggerSql(SessionTable table, String channel, boolean statementLevel, String notifyFunction, String touchFunction) {
+    TriggerSql(SessionTable table, String channel, boolean statementLevel, String notifyFunction, String touchFunction) {
         this.table = table;
         this.channel = channel;
         this.statementLevel = statementLevel;
@@ -72,7 +72,7 @@ public final class TriggerSql {
      * @param table  the table name
      * @return the name, or null if it would exceed 63 characters
      */
-    public static String defaultFunctionName(String prefix, String table) {
+    static String defaultFunctionName(String prefix, String table) {
         String name = prefix + table;
         return name.length() <= 63 ? name : null;
     }
@@ -82,7 +82,7 @@ public final class TriggerSql {
      *
      * @return for example {@code "public"."sessionfeed_notify_chat_sessions"}
      */
-    public String qualifiedNotifyFunction() {
+    String qualifiedNotifyFunction() {
         return qualify(notifyFunction);
     }
 
@@ -91,7 +91,7 @@ public final class TriggerSql {
      *
      * @return the qualified name
      */
-    public String qualifiedTouchFunction() {
+    String qualifiedTouchFunction() {
         return qualify(touchFunction);
     }
 
@@ -105,7 +105,7 @@ public final class TriggerSql {
      *
      * @return the trigger names
      */
-    public List<String> expectedTriggers() {
+    List<String> expectedTriggers() {
         return statementLevel ? List.of(INSERT_TRIGGER, UPDATE_TRIGGER, DELETE_TRIGGER, TRUNCATE_TRIGGER)
                 : List.of(ROW_TRIGGER, TRUNCATE_TRIGGER);
     }
@@ -116,7 +116,7 @@ public final class TriggerSql {
      *
      * @return the marker text
      */
-    public String marker() {
+    String marker() {
         return MARKER_PREFIX + " v" + VERSION + " mode=" + (statementLevel ? "statement" : "row") + " channel=" + channel
                 + " sha256=" + sha256(String.join("\n", notifyStatementsWithoutComment())).substring(0, 16);
     }
@@ -127,7 +127,7 @@ public final class TriggerSql {
      *
      * @return the statements, without trailing semicolons
      */
-    public List<String> installStatements() {
+    List<String> installStatements() {
         List<String> out = new ArrayList<>(notifyStatementsWithoutComment());
         out.add(1, "COMMENT ON FUNCTION " + qualifiedNotifyFunction() + "() IS " + literal(marker()));
         return out;
@@ -162,7 +162,7 @@ public final class TriggerSql {
      *
      * @return the statements
      */
-    public List<String> touchStatements() {
+    List<String> touchStatements() {
         String col = table.quoted(SessionTable.Column.UPDATED_AT);
         return List.of(
                 "CREATE OR REPLACE FUNCTION " + qualifiedTouchFunction() + "() RETURNS trigger LANGUAGE plpgsql AS " + BODY_QUOTE + "\n"
@@ -181,7 +181,7 @@ public final class TriggerSql {
      *
      * @return the statements
      */
-    public List<String> uninstallStatements() {
+    List<String> uninstallStatements() {
         List<String> out = new ArrayList<>();
         for (String t : ALL_TRIGGERS) {
             out.add("DROP TRIGGER IF EXISTS " + SqlIdentifiers.quote(t) + " ON " + table.qualifiedTable());
@@ -198,7 +198,7 @@ public final class TriggerSql {
      * @param statements the statements
      * @return the script
      */
-    public static String script(List<String> header, List<String> statements) {
+    static String script(List<String> header, List<String> statements) {
         StringBuilder sb = new StringBuilder();
         for (String h : header) {
             sb.append("-- ").append(h).append('\n');

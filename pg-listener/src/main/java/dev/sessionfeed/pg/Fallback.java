@@ -1,0 +1,97 @@
+package dev.sessionfeed.pg;
+
+import static dev.sessionfeed.pg.ListenerLog.LOG;
+
+import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.internal.jdbc.FallbackPoller;
+import dev.sessionfeed.internal.jdbc.FallbackPollers;
+import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.source.ChangeListener;
+
+/**
+ * The polling fallback: the fallback personality of a {@link PollingChangeSource}, started suspended with the
+ * active status {@link FeedStatus#DEGRADED}, resumed while LISTEN is not working and suspended while it is. Closed
+ * by {@link #close()} only when this source created it.
+ *
+ * <p>Thread-safe (the poll loop is). {@link #suspend()} waits for a report in progress; callers must not hold a
+ * lock the fallback's listener needs. {@link #resume()} and {@link #suspend()} log a failure instead of throwing,
+ * so a fallback bug never stops the listener thread.
+ */
+final class Fallback {
+
+    private final PollingChangeSource source;
+    private final FallbackPoller poller;
+    private final boolean owned;
+
+    private Fallback(PollingChangeSource source, boolean owned) {
+        this.source = source;
+        this.poller = FallbackPollers.of(source);
+        this.owned = owned;
+    }
+
+    /**
+     * The fallback the configuration asks for: the host's, a default one polling {@code source}'s data source with
+     * the configured table, interval and thread factory, or none.
+     *
+     * @return the fallback, or null for none
+     */
+    static Fallback of(ListenerConfig config, ConnectionSource source) {
+        if (config.fallback() != null) {
+            return fromHost(config.fallback());
+        }
+        if (config.noFallback()) {
+            return null;
+        }
+        PollingChangeSource.Builder b = PollingChangeSource.builder(source.pollingDataSource())
+                .table(config.table()).interval(config.fallbackInterval());
+        if (config.threadFactory() != null) {
+            b.threadFactory(config.threadFactory());
+        }
+        return owned(b.build());
+    }
+
+    /** The host's polling source (not started), which the host closes. */
+    static Fallback fromHost(PollingChangeSource source) {
+        return new Fallback(source, false);
+    }
+
+    /** A polling source this listener built, and closes. */
+    static Fallback owned(PollingChangeSource source) {
+        return new Fallback(source, true);
+    }
+
+    /** Starts it, suspended, reporting to {@code listener}. */
+    void start(ChangeListener listener) {
+        poller.startSuspended(listener, FeedStatus.DEGRADED);
+    }
+
+    /** Starts delivering (polling). Idempotent. */
+    void resume() {
+        try {
+            poller.resume();
+        } catch (RuntimeException e) {
+            LOG.error("cannot resume the polling fallback", e);
+        }
+    }
+
+    /** Stops delivering until {@link #resume()}; after it returns the fallback reports nothing. Idempotent. */
+    void suspend() {
+        try {
+            poller.suspend();
+        } catch (RuntimeException e) {
+            LOG.error("cannot suspend the polling fallback", e);
+        }
+    }
+
+    /** Closes it if this source created it. Idempotent. */
+    void close() {
+        if (owned) {
+            poller.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Fallback{" + source + (owned ? ", owned" : ", the host's") + '}';
+    }
+}
