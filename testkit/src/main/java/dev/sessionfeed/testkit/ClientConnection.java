@@ -16,7 +16,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ClientConnection implements WebSocket.Listener {
 
-    private final FeedWebSocketClient client;
+    /** What a connection reports to its client; called on the JDK's WebSocket thread, one call at a time. */
+    interface Events {
+        /** The handshake is done; false tells the connection to go away (it was replaced meanwhile). */
+        boolean opened(ClientConnection c);
+
+        /** One whole text frame. */
+        void received(ClientConnection c, String text);
+
+        /** A WebSocket ping arrived (the JDK answers it). */
+        void pinged(ClientConnection c);
+
+        /** The connection ended; reported once. */
+        void ended(ClientConnection c, int code, String reason);
+    }
+
+    private final Events client;
     private final StringBuilder partial = new StringBuilder();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Completes with the close code when the connection ends (1006 for a failure, -1 when it never opened). */
@@ -24,7 +39,7 @@ final class ClientConnection implements WebSocket.Listener {
     volatile boolean reading = true;
     volatile WebSocket socket;
 
-    ClientConnection(FeedWebSocketClient client) {
+    ClientConnection(Events client) {
         this.client = client;
     }
 

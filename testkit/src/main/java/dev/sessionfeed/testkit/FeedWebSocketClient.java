@@ -82,6 +82,27 @@ public final class FeedWebSocketClient implements AutoCloseable {
 
     private final Object lock = new Object();
     private final ProtocolModel model; // guarded by lock
+    private final ClientConnection.Events events = new ClientConnection.Events() {
+        @Override
+        public boolean opened(ClientConnection c) {
+            return FeedWebSocketClient.this.opened(c);
+        }
+
+        @Override
+        public void received(ClientConnection c, String text) {
+            FeedWebSocketClient.this.received(c, text);
+        }
+
+        @Override
+        public void pinged(ClientConnection c) {
+            FeedWebSocketClient.this.pinged(c);
+        }
+
+        @Override
+        public void ended(ClientConnection c, int code, String reason) {
+            FeedWebSocketClient.this.ended(c, code, reason);
+        }
+    };
     // Guarded by lock.
     private final List<JsonNode> frames = new ArrayList<>();
     private final List<Integer> closeCodes = new ArrayList<>();
@@ -176,7 +197,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
             }
             autoReconnect = true;
             previous = current;
-            c = new ClientConnection(this);
+            c = new ClientConnection(events);
             current = c;
             last = c;
             model.disconnected();
@@ -731,10 +752,10 @@ public final class FeedWebSocketClient implements AutoCloseable {
         return describe();
     }
 
-    // ----------------------------------------------------------------------- called by ClientConnection
+    // ------------------------------------------------------------------------- ClientConnection's events
 
     /** A connection opened; false tells it to go away (it was replaced or the client closed meanwhile). */
-    boolean opened(ClientConnection c) {
+    private boolean opened(ClientConnection c) {
         synchronized (lock) {
             if (c != current || closed) {
                 return false;
@@ -747,7 +768,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
         }
     }
 
-    void pinged(ClientConnection c) {
+    private void pinged(ClientConnection c) {
         synchronized (lock) {
             if (c == current) {
                 pings++;
@@ -756,7 +777,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
     }
 
     /** One whole text frame of connection {@code c}. */
-    void received(ClientConnection c, String text) {
+    private void received(ClientConnection c, String text) {
         JsonNode frame;
         try {
             frame = ServerFrames.parse(text);
@@ -789,7 +810,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
     }
 
     /** Connection {@code c} ended; schedules a reconnect when that is on. */
-    void ended(ClientConnection c, int code, String reason) {
+    private void ended(ClientConnection c, int code, String reason) {
         long delayNanos;
         synchronized (lock) {
             if (c != current) {

@@ -106,7 +106,8 @@ public final class RecordingChangeListener implements ChangeListener {
     /**
      * Wraps a source so that what it reports to the feed is recorded here too. The returned source delegates
      * {@code status()} and {@code close()} (its {@code stats()} are the default ones); its {@code start(feedListener)} starts {@code source}
-     * with a listener that records into this recorder, then forwards to {@code feedListener}.
+     * with a listener that records into this recorder (without forwarding to this recorder's delegate, if any), then
+     * passes the report to {@code feedListener}.
      *
      * @param source the source to tap
      * @return a source to give the feed instead
@@ -139,7 +140,8 @@ public final class RecordingChangeListener implements ChangeListener {
         }
     }
 
-    private synchronized void record(Event e) {
+    /** Records one event (without forwarding it). */
+    synchronized void record(Event e) {
         events.add(e);
         notifyAll();
     }

@@ -26,19 +26,19 @@ final class TappedChangeSource implements SessionChangeSource {
         source.start(new ChangeListener() {
             @Override
             public void onChange(ChangeSignal signal) {
-                recorder.onChange(signal);
+                recorder.record(new RecordingChangeListener.Event(RecordingChangeListener.Kind.CHANGE, signal, null, null));
                 feed.onChange(signal);
             }
 
             @Override
             public void onResync(String reason) {
-                recorder.onResync(reason);
+                recorder.record(new RecordingChangeListener.Event(RecordingChangeListener.Kind.RESYNC, null, null, reason));
                 feed.onResync(reason);
             }
 
             @Override
             public void onStatus(FeedStatus status, String reason) {
-                recorder.onStatus(status, reason);
+                recorder.record(new RecordingChangeListener.Event(RecordingChangeListener.Kind.STATUS, null, status, reason));
                 feed.onStatus(status, reason);
             }
         });
