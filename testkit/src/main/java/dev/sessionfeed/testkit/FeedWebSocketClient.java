@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * database ({@link #differencesFrom}).
  *
  * <p><b>Frames.</b> Fragmented text frames are reassembled; every whole frame is parsed and recorded in order
- * ({@link #frames()}, {@link #await}, {@link #awaitType}), across reconnects. A frame that is not JSON is recorded
+ * ({@link #frames()}, {@link #await}, {@link #awaitType}), across reconnects, unless
+ * {@link Builder#recordFrames(boolean)} turns that off. A frame that is not JSON is recorded
  * in {@link #errors()} as {@code {"type":"client-error",...}}. Pings are counted and answered by the JDK.
  *
  * <p><b>State.</b> A {@code session_update} and the {@code metrics_update} of the same seq replace the state; a
@@ -75,6 +76,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration awaitTimeout;
     private final Duration sendTimeout;
+    private final boolean recordFrames;
     private final HttpClient http;
     private final Backoff backoff; // null: no reconnect; guarded by lock
     private final ScheduledExecutorService scheduler; // null without reconnect
@@ -123,6 +125,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.awaitTimeout = b.awaitTimeout;
         this.sendTimeout = b.sendTimeout;
+        this.recordFrames = b.recordFrames;
         this.http = b.http != null ? b.http : DefaultHttp.CLIENT;
         this.model = new ProtocolModel(b.name, lock, b.deltas, b.autoSubscribe, b.onApplied);
         if (b.reconnectInitial != null) {
@@ -459,7 +462,8 @@ public final class FeedWebSocketClient implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ frames
 
     /**
-     * Every frame received so far, in order.
+     * Every frame received so far, in order (none when the client does not {@linkplain Builder#recordFrames record
+     * frames}).
      *
      * @return a copy (the parsed frames themselves, not copies of them)
      */
@@ -510,11 +514,15 @@ public final class FeedWebSocketClient implements AutoCloseable {
      * @param condition what to wait for
      * @param what      a description for the failure message
      * @return the frame
-     * @throws AssertionError if none arrives within the await timeout, or the wait is interrupted (the interrupt
-     *                        flag is restored)
+     * @throws AssertionError        if none arrives within the await timeout, or the wait is interrupted (the
+     *                               interrupt flag is restored)
+     * @throws IllegalStateException if the client does not record frames
      */
     public JsonNode await(int from, Predicate<JsonNode> condition, String what) {
         Objects.requireNonNull(condition, "condition");
+        if (!recordFrames) {
+            throw new IllegalStateException(name + " does not record frames (Builder.recordFrames(false))");
+        }
         long deadline = System.nanoTime() + awaitTimeout.toNanos();
         synchronized (lock) {
             int next = Math.max(0, from);
@@ -795,7 +803,9 @@ public final class FeedWebSocketClient implements AutoCloseable {
                 return;
             }
             lastFrameNanos = System.nanoTime();
-            frames.add(frame);
+            if (recordFrames) {
+                frames.add(frame);
+            }
             try {
                 reply = model.apply(frame);
             } catch (RuntimeException e) {
@@ -906,6 +916,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration awaitTimeout = Duration.ofSeconds(15);
         private Duration sendTimeout = Duration.ofSeconds(10);
+        private boolean recordFrames = true;
         private Duration reconnectInitial;
         private Duration reconnectMax;
         private HttpClient http;
@@ -1053,6 +1064,19 @@ public final class FeedWebSocketClient implements AutoCloseable {
          */
         public Builder sendTimeout(Duration timeout) {
             this.sendTimeout = positive("sendTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Whether every received frame is kept for {@link #frames()} and the {@code await} methods. A long-running
+         * client that is only compared with the database (a soak test) turns it off to keep its memory flat; the
+         * state, statuses, acks and errors are recorded either way.
+         *
+         * @param enabled default true
+         * @return this builder
+         */
+        public Builder recordFrames(boolean enabled) {
+            this.recordFrames = enabled;
             return this;
         }
 
