@@ -61,6 +61,7 @@ public final class FakeSessionFeed implements SessionFeed {
     private volatile Snapshot current;
     private volatile FeedStatus status = FeedStatus.LIVE;
     private volatile String reason = "fake feed";
+    private volatile RuntimeException replayFailure;
 
     /** Creates an empty feed with epoch {@value #DEFAULT_EPOCH} and a window of {@value #DEFAULT_REPLAY_WINDOW}. */
     public FakeSessionFeed() {
@@ -156,6 +157,15 @@ public final class FakeSessionFeed implements SessionFeed {
     }
 
     /**
+     * Makes {@link #replaySince} throw, to play a broken feed.
+     *
+     * @param failure what {@code replaySince} throws; null makes it answer again
+     */
+    public void failReplayWith(RuntimeException failure) {
+        this.replayFailure = failure;
+    }
+
+    /**
      * One session of the current state.
      *
      * @param id the id
@@ -226,8 +236,17 @@ public final class FakeSessionFeed implements SessionFeed {
         return current;
     }
 
+    /**
+     * Answers from the window as {@link SessionFeed#replaySince} documents.
+     *
+     * @throws RuntimeException the failure set with {@link #failReplayWith}, if any
+     */
     @Override
     public synchronized Replay replaySince(String clientEpoch, long lastSeq) {
+        RuntimeException failure = replayFailure;
+        if (failure != null) {
+            throw failure;
+        }
         Snapshot snap = current;
         if (!epoch.equals(clientEpoch) || lastSeq > snap.seq()) {
             return new Replay(true, snap, List.of());

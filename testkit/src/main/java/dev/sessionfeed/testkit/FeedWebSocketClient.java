@@ -76,7 +76,6 @@ public final class FeedWebSocketClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration awaitTimeout;
     private final Duration sendTimeout;
-    private final boolean recordFrames;
     private final HttpClient http;
     private final Backoff backoff; // null: no reconnect; guarded by lock
     private final ScheduledExecutorService scheduler; // null without reconnect
@@ -106,7 +105,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
         }
     };
     // Guarded by lock.
-    private final List<JsonNode> frames = new ArrayList<>();
+    private final FrameLog frames; // guarded by lock
     private final List<Integer> closeCodes = new ArrayList<>();
     private ClientConnection current;
     private ClientConnection last;
@@ -116,7 +115,6 @@ public final class FeedWebSocketClient implements AutoCloseable {
     private int connects;
     private int pings;
     private int commandIds;
-    private long lastFrameNanos;
 
     private FeedWebSocketClient(Builder b) {
         this.name = b.name;
@@ -125,7 +123,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.awaitTimeout = b.awaitTimeout;
         this.sendTimeout = b.sendTimeout;
-        this.recordFrames = b.recordFrames;
+        this.frames = new FrameLog(lock, b.recordFrames);
         this.http = b.http != null ? b.http : DefaultHttp.CLIENT;
         this.model = new ProtocolModel(b.name, lock, b.deltas, b.autoSubscribe, b.onApplied);
         if (b.reconnectInitial != null) {
@@ -469,7 +467,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
      */
     public List<JsonNode> frames() {
         synchronized (lock) {
-            return List.copyOf(frames);
+            return frames.copy();
         }
     }
 
@@ -520,29 +518,8 @@ public final class FeedWebSocketClient implements AutoCloseable {
      */
     public JsonNode await(int from, Predicate<JsonNode> condition, String what) {
         Objects.requireNonNull(condition, "condition");
-        if (!recordFrames) {
-            throw new IllegalStateException(name + " does not record frames (Builder.recordFrames(false))");
-        }
-        long deadline = System.nanoTime() + awaitTimeout.toNanos();
         synchronized (lock) {
-            int next = Math.max(0, from);
-            while (true) {
-                for (; next < frames.size(); next++) {
-                    if (condition.test(frames.get(next))) {
-                        return frames.get(next);
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no " + what + " within " + awaitTimeout + "; " + describeLocked());
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting for " + what + "; " + describeLocked(), e);
-                }
-            }
+            return frames.await(from, condition, what, awaitTimeout, this::describeLocked);
         }
     }
 
@@ -731,7 +708,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
      */
     public long lastFrameNanos() {
         synchronized (lock) {
-            return lastFrameNanos;
+            return frames.lastFrameNanos();
         }
     }
 
@@ -802,17 +779,13 @@ public final class FeedWebSocketClient implements AutoCloseable {
             if (c != current) {
                 return;
             }
-            lastFrameNanos = System.nanoTime();
-            if (recordFrames) {
-                frames.add(frame);
-            }
+            frames.add(frame);
             try {
                 reply = model.apply(frame);
             } catch (RuntimeException e) {
                 log.error("{}: cannot apply frame {}", name, text.length() > 200 ? text.substring(0, 200) : text, e);
                 model.clientError(e);
             }
-            lock.notifyAll();
         }
         if (reply != null) {
             sendAsync(c, reply);
@@ -889,13 +862,7 @@ public final class FeedWebSocketClient implements AutoCloseable {
             sb.append(" (").append(closeReason).append(')');
         }
         sb.append(", full states ").append(model.fullStates()).append(", errors ").append(model.errorCount());
-        sb.append(", received ").append(frames.size()).append(" frames:");
-        for (JsonNode f : frames.subList(Math.max(0, frames.size() - 12), frames.size())) {
-            sb.append(' ').append(f.path("type").asText());
-            if (f.has("seq")) {
-                sb.append('@').append(f.path("seq").asLong());
-            }
-        }
+        sb.append(", received ").append(frames.size()).append(" frames:").append(frames.tail(12));
         return sb.append('}').toString();
     }
 

@@ -105,9 +105,9 @@ public final class RecordingChangeListener implements ChangeListener {
 
     /**
      * Wraps a source so that what it reports to the feed is recorded here too. The returned source delegates
-     * {@code status()} and {@code close()} (its {@code stats()} are the default ones); its {@code start(feedListener)} starts {@code source}
-     * with a listener that records into this recorder (without forwarding to this recorder's delegate, if any), then
-     * passes the report to {@code feedListener}.
+     * {@code status()} and {@code close()} (its {@code stats()} are the default ones); its
+     * {@code start(feedListener)} starts {@code source} with a listener that records into this recorder (without
+     * forwarding to this recorder's delegate, if any), then passes the report to {@code feedListener}.
      *
      * @param source the source to tap
      * @return a source to give the feed instead

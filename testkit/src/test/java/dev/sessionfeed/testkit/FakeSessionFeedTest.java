@@ -1,6 +1,7 @@
 package dev.sessionfeed.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionfeed.Broadcaster;
 import dev.sessionfeed.ChatSession;
@@ -65,6 +66,8 @@ class FakeSessionFeedTest {
         assertThat(feed.replaySince("e1", 4).full()).as("ahead of the feed").isTrue();
         assertThat(feed.replaySince("other", 3).full()).as("another epoch").isTrue();
         assertThat(feed.replaySince(null, 3).snapshot()).isSameAs(feed.current());
+        feed.failReplayWith(new IllegalStateException("broken"));
+        assertThatThrownBy(() -> feed.replaySince("e1", 3)).hasMessage("broken");
     }
 
     @Test
