@@ -74,8 +74,8 @@ class ConvergencePropertyTest {
         }
         try {
             long seconds = (System.nanoTime() - startedAt) / 1_000_000_000L;
-            long fullResumes = h.clients().stream().mapToLong(c -> c.fullResumes.get()).sum();
-            long replayResumes = h.clients().stream().mapToLong(c -> c.replayResumes.get()).sum();
+            long fullResumes = h.clients().stream().mapToLong(c -> c.fullResumes()).sum();
+            long replayResumes = h.clients().stream().mapToLong(c -> c.replayResumes()).sum();
             // A run with an explicit number of tries (nightly) is recorded next to the default CI run.
             String scenario = System.getProperty("sessionfeed.system.tries") != null ? "modelBasedConvergenceNightly" : "modelBasedConvergence";
             Reliability.record(scenario, "Model-based: random writes, commands, disconnects/resumes, listener kills,"
@@ -309,16 +309,16 @@ class ConvergencePropertyTest {
         String commandId = "prop-" + (++commandIds);
         client.command(commandId, c.end() ? "end_session" : "archive_session", id);
         // Wait for the answer, so the model knows whether it was applied.
-        await().atMost(SETTLE).until(() -> client.acks.containsKey(commandId)
-                || client.errors.stream().anyMatch(e -> commandId.equals(e.path("id").asText())));
-        JsonNode ack = client.acks.containsKey(commandId) ? client.acks.get(commandId).get(0) : null;
+        await().atMost(SETTLE).until(() -> client.acks().containsKey(commandId)
+                || client.errors().stream().anyMatch(e -> commandId.equals(e.path("id").asText())));
+        JsonNode ack = client.acks().containsKey(commandId) ? client.acks().get(commandId).get(0) : null;
         if (ack == null) {
-            JsonNode error = client.errors.stream().filter(e -> commandId.equals(e.path("id").asText())).findFirst().orElseThrow();
+            JsonNode error = client.errors().stream().filter(e -> commandId.equals(e.path("id").asText())).findFirst().orElseThrow();
             assertThat(error.path("code").asText()).as("command error for " + id).isEqualTo("not_found");
             assertThat(model).doesNotContainKey(id);
             return;
         }
-        assertThat(client.acksAhead).as("acks that arrived before the state they name").isEmpty();
+        assertThat(client.acksAhead()).as("acks that arrived before the state they name").isEmpty();
         String outcome = ack.path("result").path("outcome").asText();
         if (outcome.equals("ended")) {
             model.put(id, "ended");

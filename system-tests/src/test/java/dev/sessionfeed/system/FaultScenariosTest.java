@@ -87,7 +87,7 @@ class FaultScenariosTest {
             Duration baseline = h.awaitSettled(SETTLE);
             long reconnectsBefore = node.source.stats().reconnects();
             AdminClient watcher = h.clients().get(0);
-            int statusesBefore = watcher.statuses.size();
+            int statusesBefore = watcher.statuses().size();
             AtomicLong killedAt = new AtomicLong();
             long burstStart = System.nanoTime();
             paced(1000, 200, i -> {
@@ -107,7 +107,7 @@ class FaultScenariosTest {
             Reliability.record("listenerKilledMidBurst", "Listener backend killed mid-burst (1,000 updates at 200/s, 5 clients)",
                     ms(settle) + " to equal the DB after the burst", "≤ 2 s, exactly one reconnect",
                     details("reconnects", reconnects, "withoutKillSettleMs", baseline.toMillis(), "killToEqualMs", sinceKillMs, "killedAtUpdate", 500,
-                            "statusesSeen", String.join("→", since(watcher.statuses, statusesBefore)),
+                            "statusesSeen", String.join("→", since(watcher.statuses(), statusesBefore)),
                             "burstMs", (burstEnd - burstStart) / 1_000_000, "clients", 5));
         }
     }
@@ -124,14 +124,14 @@ class FaultScenariosTest {
             // 1. Sent and acknowledged; the connection then drops and the client resends (it cannot know the ack
             //    was its last frame).
             String id = a.command("cmd-resent-1", "end_session", target);
-            await().atMost(SETTLE).until(() -> a.acks.getOrDefault(id, List.of()).size() == 1);
+            await().atMost(SETTLE).until(() -> a.acks().getOrDefault(id, List.of()).size() == 1);
             a.disconnect();
             a.connect();
             await().atMost(SETTLE).until(a::isSynced);
             long resentAt = System.nanoTime();
             a.command(id, "end_session", target);
-            await().atMost(SETTLE).until(() -> a.acks.getOrDefault(id, List.of()).size() == 2);
-            List<JsonNode> acks = a.acks.get(id);
+            await().atMost(SETTLE).until(() -> a.acks().getOrDefault(id, List.of()).size() == 2);
+            List<JsonNode> acks = a.acks().get(id);
             long secondAckMs = (acks.get(1).path("_receivedNanos").asLong() - resentAt) / 1_000_000;
             assertThat(acks.get(0).path("result").path("outcome").asText()).isEqualTo("ended");
             assertThat(acks.get(0).path("result").path("replayed").asBoolean()).isFalse();
@@ -144,14 +144,14 @@ class FaultScenariosTest {
             a.connect();
             await().atMost(SETTLE).until(a::isSynced);
             a.command(id2, "archive_session", target2);
-            await().atMost(SETTLE).until(() -> !a.acks.getOrDefault(id2, List.of()).isEmpty());
+            await().atMost(SETTLE).until(() -> !a.acks().getOrDefault(id2, List.of()).isEmpty());
             h.awaitSettled(SETTLE);
             // Applied once: one recorded command each, and each row changed by exactly one UPDATE.
             assertThat(h.db.count("SELECT count(*) FROM sessionfeed_commands WHERE command_id IN ('cmd-resent-1', 'cmd-resent-2')")).isEqualTo(2);
             assertThat(h.db.version(target)).isEqualTo(1);
             assertThat(h.db.version(target2)).isEqualTo(1);
-            assertThat(a.errors).isEmpty();
-            assertThat(a.acksAhead).as("acks that arrived before the state they name").isEmpty();
+            assertThat(a.errors()).isEmpty();
+            assertThat(a.acksAhead()).as("acks that arrived before the state they name").isEmpty();
             assertThat(h.orderViolations()).isEmpty();
             Reliability.record("commandResentAfterReconnect", "Command resent after reconnect with the same id",
                     "applied 1×, acknowledged 2×", "applied once, acknowledged twice",
@@ -168,7 +168,7 @@ class FaultScenariosTest {
             List<AdminClient> clients = h.addClients(10);
             h.awaitSettled(SETTLE);
             String oldEpoch = h.node().feed.epoch();
-            int[] fullBefore = clients.stream().mapToInt(c -> c.fullStates.get()).toArray();
+            int[] fullBefore = clients.stream().mapToInt(c -> c.fullStates()).toArray();
             h.stopNode();
             for (int i = 0; i < 20; i++) {
                 h.db.apply(new Db.Update(ids.get(i)));
@@ -182,7 +182,7 @@ class FaultScenariosTest {
             assertThat(newEpoch).isNotEqualTo(oldEpoch);
             for (int i = 0; i < clients.size(); i++) {
                 assertThat(clients.get(i).epoch()).isEqualTo(newEpoch);
-                assertThat(clients.get(i).fullStates.get()).isGreaterThan(fullBefore[i]);
+                assertThat(clients.get(i).fullStates()).isGreaterThan(fullBefore[i]);
             }
             assertThat(h.orderViolations()).isEmpty();
             Reliability.record("serverNodeRestart", "Server node restarted (Jetty + new feed) with 10 admins connected",
@@ -236,7 +236,7 @@ class FaultScenariosTest {
             // Baseline once everything is idle and live.
             int threadsBefore = sessionfeedThreads();
             long connectionsBefore = h.db.connections();
-            int[] statusesBefore = clients.stream().mapToInt(c -> c.statuses.size()).toArray();
+            int[] statusesBefore = clients.stream().mapToInt(c -> c.statuses().size()).toArray();
 
             h.server.stop();
             long stoppedAt = System.nanoTime();
@@ -245,7 +245,7 @@ class FaultScenariosTest {
             await().during(outage.minusMillis(millisSince(stoppedAt))).atMost(outage.plusSeconds(5))
                     .until(() -> node.feed.status() != FeedStatus.LIVE && node.source.status() != FeedStatus.LIVE);
             for (int i = 0; i < clients.size(); i++) {
-                List<String> seen = since(clients.get(i).statuses, statusesBefore[i]);
+                List<String> seen = since(clients.get(i).statuses(), statusesBefore[i]);
                 assertThat(seen).as("statuses seen by " + clients.get(i).name + " during the outage").containsAnyOf("degraded", "recovering");
             }
             h.server.start();
@@ -259,7 +259,7 @@ class FaultScenariosTest {
             long liveMs = millisSince(startedAt);
             // The "live" frame follows the flip: the rebuild thread sends it when its next loop starts.
             for (AdminClient c : clients) {
-                await().atMost(SETTLE).untilAsserted(() -> assertThat(List.copyOf(c.statuses)).last().isEqualTo("live"));
+                await().atMost(SETTLE).untilAsserted(() -> assertThat(List.copyOf(c.statuses())).last().isEqualTo("live"));
             }
             // Resources back to baseline.
             await().atMost(SETTLE).until(() -> sessionfeedThreads() <= threadsBefore);
@@ -272,7 +272,7 @@ class FaultScenariosTest {
             Reliability.record("postgresOutage" + outage.toSeconds() + "s", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
                     settleMs + " ms after restart to equal the DB", "≤ backoff cap + 2 s = " + (cap + 2000) + " ms; never gives up",
                     details("outageSeconds", outage.toSeconds(), "liveAgainMs", liveMs,
-                            "statusesSeen", String.join("→", since(clients.get(0).statuses, statusesBefore[0])), "settleAfterWritesMs", settle.toMillis(),
+                            "statusesSeen", String.join("→", since(clients.get(0).statuses(), statusesBefore[0])), "settleAfterWritesMs", settle.toMillis(),
                             "threads", threadsBefore + "→" + threadsAfter, "dbConnections", connectionsBefore + "→" + connectionsAfter,
                             "listenerReconnects", node.source.stats().reconnects()));
         }
@@ -326,15 +326,15 @@ class FaultScenariosTest {
             long writesEnd = System.nanoTime();
             // The others kept up: connected all along, and equal to the DB right after the writes.
             for (AdminClient c : healthy) {
-                assertThat(c.closeCodes).as(c.name + " close codes").isEmpty();
-                assertThat(c.connects.get()).isEqualTo(1);
+                assertThat(c.closeCodes()).as(c.name + " close codes").isEmpty();
+                assertThat(c.connects()).isEqualTo(1);
             }
             Duration healthySettle = h.awaitSettled(SETTLE, healthy);
             // The stalled client reads again: it finds its connection closed, reconnects, resumes and converges.
             stalled.resumeReading();
             h.awaitSettled(SETTLE);
             long resumedMs = millisSince(writesEnd);
-            assertThat(stalled.connects.get()).isEqualTo(2);
+            assertThat(stalled.connects()).isEqualTo(2);
             assertThat(h.orderViolations()).isEmpty();
             long heapGrowthKb = (heapAtClose.get() - heapBefore) / 1024;
             Reliability.record("slowClient", "A client stops reading among 50 active ones, 100 updates/s (4 KB rows, grace " + grace.toSeconds() + " s)",

@@ -42,8 +42,8 @@ class SmokeTest {
             h.db.apply(new Db.Delete("s-3"));
             a.connect();
             h.awaitSettled(Duration.ofSeconds(10));
-            assertThat(a.replayResumes.get()).isEqualTo(1);
-            assertThat(a.fullResumes.get()).isZero();
+            assertThat(a.replayResumes()).isEqualTo(1);
+            assertThat(a.fullResumes()).isZero();
             a.disconnect();
             for (int i = 0; i < 20; i++) {
                 String id = "s-" + (1 + i % 2);
@@ -54,7 +54,7 @@ class SmokeTest {
             }
             a.connect();
             h.awaitSettled(Duration.ofSeconds(10));
-            assertThat(a.fullResumes.get()).as("seq %s of %s", a.seq(), h.node().feed.current().seq()).isEqualTo(1);
+            assertThat(a.fullResumes()).as("seq %s of %s", a.seq(), h.node().feed.current().seq()).isEqualTo(1);
             assertThat(h.orderViolations()).isEmpty();
         }
     }

@@ -12,6 +12,7 @@ import dev.sessionfeed.pg.PgNotifyChangeSource;
 import dev.sessionfeed.pg.PgTriggerInstaller;
 import dev.sessionfeed.protocol.ProtocolCodec;
 import dev.sessionfeed.protocol.ServerMessage;
+import dev.sessionfeed.testkit.FeedWebSocketClient;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.TestDatabase;
 import dev.sessionfeed.websocket.AdminIdentity;
@@ -263,10 +264,11 @@ final class SystemHarness implements AutoCloseable {
         for (JsonNode s : sessions) {
             byId.put(s.path("id").asText(), s);
         }
-        return new Expected(byId, metrics, read.metrics());
+        return new Expected(byId, metrics, read.metrics(), FeedWebSocketClient.asReceived(snap));
     }
 
-    record Expected(Map<String, JsonNode> sessions, JsonNode metrics, ChatMetrics raw) {
+    /** The database state as JSON, as read, and as a client holds it after receiving it ({@code received}). */
+    record Expected(Map<String, JsonNode> sessions, JsonNode metrics, ChatMetrics raw, Snapshot received) {
     }
 
     /** Differences between every client and the database; empty when all equal it. */
@@ -278,7 +280,7 @@ final class SystemHarness implements AutoCloseable {
         Expected e = readDatabase();
         List<String> diffs = new ArrayList<>();
         for (AdminClient c : which) {
-            diffs.addAll(c.differencesFrom(e.sessions(), e.metrics(), TIME_DEPENDENT_METRICS));
+            diffs.addAll(c.differencesFrom(e.received(), Set.copyOf(TIME_DEPENDENT_METRICS)));
         }
         return diffs;
     }

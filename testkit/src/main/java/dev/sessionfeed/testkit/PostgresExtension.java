@@ -29,7 +29,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     public void afterAll(ExtensionContext context) {
         TestDatabase db = context.getRoot().getStore(NS).remove(context.getRequiredTestClass(), TestDatabase.class);
         if (db != null) {
-            ((dev.sessionfeed.testkit.internal.AbstractServer) db.server()).dropDatabase(db.databaseName());
+            ((AbstractServer) db.server()).dropDatabase(db.databaseName());
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.sessionfeed.testkit;
 
-import dev.sessionfeed.testkit.internal.ContainerServer;
-import dev.sessionfeed.testkit.internal.EmbeddedServer;
-import dev.sessionfeed.testkit.internal.ExternalServer;
 import java.util.Map;
 
 /**

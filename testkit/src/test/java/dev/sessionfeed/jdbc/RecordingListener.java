@@ -3,39 +3,58 @@ package dev.sessionfeed.jdbc;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.testkit.RecordingChangeListener;
+import java.util.AbstractList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-/** Records what a change source reports, in order, as strings like {@code resync:polling started}. */
+/**
+ * The string view PollingChangeSourceTest reads ({@code resync:polling started}) over testkit's
+ * {@link RecordingChangeListener}, which does the recording. Kept until that test (owned by the pg-listener re-cut)
+ * reads the recorder's {@code lines()} itself.
+ */
 final class RecordingListener implements ChangeListener {
 
-    final List<String> events = new CopyOnWriteArrayList<>();
+    private final RecordingChangeListener recorder = new RecordingChangeListener();
+
+    /** The events as strings, in order; a live, read-only view. */
+    final List<String> events = new AbstractList<>() {
+        @Override
+        public String get(int index) {
+            return recorder.events().get(index).toString();
+        }
+
+        @Override
+        public int size() {
+            return recorder.size();
+        }
+    };
 
     @Override
     public void onChange(ChangeSignal signal) {
-        events.add("change:" + signal.action() + ":" + signal.sessionId());
+        recorder.onChange(signal);
     }
 
     @Override
     public void onResync(String reason) {
-        events.add("resync:" + reason);
+        recorder.onResync(reason);
     }
 
     @Override
     public void onStatus(FeedStatus status, String reason) {
-        events.add("status:" + status + ":" + reason);
+        recorder.onStatus(status, reason);
     }
 
     long resyncs() {
-        return events.stream().filter(e -> e.startsWith("resync:")).count();
+        return recorder.resyncs().size();
     }
 
     List<String> statuses() {
-        return events.stream().filter(e -> e.startsWith("status:")).collect(Collectors.toList());
+        return recorder.lines().stream().filter(e -> e.startsWith("status:")).collect(Collectors.toList());
     }
 
     String last() {
-        return events.isEmpty() ? null : events.get(events.size() - 1);
+        RecordingChangeListener.Event e = recorder.last();
+        return e == null ? null : e.toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.testkit.ManualChangeSource;
+import dev.sessionfeed.testkit.MapSnapshotBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

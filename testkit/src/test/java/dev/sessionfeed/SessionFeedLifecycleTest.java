@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.testkit.ManualChangeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,12 +182,8 @@ class SessionFeedLifecycleTest {
 
     @Test
     void aSourceThatFailsToStartFailsStartAndClosesTheFeed() {
-        ManualChangeSource broken = new ManualChangeSource() {
-            @Override
-            public synchronized void start(ChangeListener listener) {
-                throw new IllegalStateException("cannot listen");
-            }
-        };
+        ManualChangeSource broken = new ManualChangeSource();
+        broken.failStartWith(new IllegalStateException("cannot listen"));
         SessionFeed feed = SessionFeed.builder(h.db, broken).build();
         feed.addBroadcaster(h.out);
 

@@ -1,10 +1,10 @@
-package dev.sessionfeed.testkit.internal;
+package dev.sessionfeed.testkit;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
 /** A Testcontainers PostgreSQL; only loaded when asked for. */
-public final class ContainerServer extends AbstractServer {
+final class ContainerServer extends AbstractServer {
 
     private final PostgreSQLContainer<?> container;
 

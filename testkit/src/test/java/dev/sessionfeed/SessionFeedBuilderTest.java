@@ -3,6 +3,8 @@ package dev.sessionfeed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionfeed.testkit.ManualChangeSource;
+import dev.sessionfeed.testkit.MapSnapshotBuilder;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.Stream;

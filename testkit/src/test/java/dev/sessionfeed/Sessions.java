@@ -1,12 +1,13 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.testkit.FeedStateClient;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Test data and a minimal client that applies deltas the way the protocol says. */
+/** Test data, and deltas applied the way the protocol says. */
 final class Sessions {
 
     static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
@@ -27,23 +28,20 @@ final class Sessions {
                 s.attributes());
     }
 
-    /** Applies deltas to a starting state the way a client does; returns sessions by id and the metrics. */
+    /**
+     * Applies deltas to a starting state the way a client does (testkit's {@link FeedStateClient}); returns
+     * sessions by id and the metrics. A delta that does not continue the state fails the test.
+     */
     static Applied apply(Snapshot initial, List<SessionDelta> deltas) {
-        Map<String, ChatSession> sessions = new HashMap<>(initial.sessionsById());
-        ChatMetrics metrics = initial.metrics();
-        long seq = initial.seq();
+        FeedStateClient client = new FeedStateClient();
+        client.applySnapshot(initial);
         for (SessionDelta d : deltas) {
-            if (d.prevSeq() != seq) {
+            long seq = client.seq();
+            if (!client.applyDelta(d)) {
                 throw new AssertionError("gap: delta " + d.prevSeq() + "->" + d.seq() + " after seq " + seq);
             }
-            d.upserted().forEach(s -> sessions.put(s.id(), s));
-            d.removed().forEach(sessions::remove);
-            if (d.metrics() != null) {
-                metrics = d.metrics();
-            }
-            seq = d.seq();
         }
-        return new Applied(sessions, metrics, seq);
+        return new Applied(new HashMap<>(client.sessions()), client.metrics(), client.seq());
     }
 
     static Map<String, ChatSession> byId(List<ChatSession> sessions) {

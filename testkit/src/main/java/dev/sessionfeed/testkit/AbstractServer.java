@@ -1,8 +1,6 @@
-package dev.sessionfeed.testkit.internal;
+package dev.sessionfeed.testkit;
 
 import dev.sessionfeed.SessionFeedException;
-import dev.sessionfeed.testkit.PostgresServer;
-import dev.sessionfeed.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -10,7 +8,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Database creation and dropping shared by the server kinds. */
-public abstract class AbstractServer implements PostgresServer {
+abstract class AbstractServer implements PostgresServer {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 

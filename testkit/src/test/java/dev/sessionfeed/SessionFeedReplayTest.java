@@ -3,6 +3,8 @@ package dev.sessionfeed;
 import static dev.sessionfeed.Sessions.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionfeed.testkit.ManualChangeSource;
+import dev.sessionfeed.testkit.MapSnapshotBuilder;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

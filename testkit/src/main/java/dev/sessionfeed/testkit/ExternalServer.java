@@ -1,9 +1,9 @@
-package dev.sessionfeed.testkit.internal;
+package dev.sessionfeed.testkit;
 
 import java.net.URI;
 
 /** A server someone else runs, given by JDBC URL. */
-public final class ExternalServer extends AbstractServer {
+final class ExternalServer extends AbstractServer {
 
     private final String host;
     private final int port;
