@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sessionfeed.FeedStatus;
+import dev.sessionfeed.testkit.RecordingChangeListener;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.io.PrintWriter;
@@ -40,7 +41,7 @@ class ListenUnavailableTest {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         log.addAppender(appender);
-        RecordingListener listener = new RecordingListener();
+        RecordingChangeListener listener = new RecordingChangeListener();
         try (PgNotifyChangeSource source = PgNotifyChangeSource.builder(pooler)
                 .probeDeadline(Duration.ofMillis(500))
                 .unavailableRetryInterval(Duration.ofMillis(300))

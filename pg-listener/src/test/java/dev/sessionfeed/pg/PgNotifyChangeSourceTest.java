@@ -11,7 +11,9 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeSignal;
-import dev.sessionfeed.testkit.SessionFeedPostgres;
+import dev.sessionfeed.testkit.RecordingChangeListener;
+import dev.sessionfeed.testkit.RecordingChangeListener.Event;
+import dev.sessionfeed.testkit.RecordingChangeListener.Kind;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,32 +21,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-@SessionFeedPostgres
-class PgNotifyChangeSourceTest {
+class PgNotifyChangeSourceTest extends PgTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final TestDatabase db;
-    private final RecordingListener listener = new RecordingListener();
+    private final RecordingChangeListener listener = new RecordingChangeListener();
     private PgNotifyChangeSource source;
 
     PgNotifyChangeSourceTest(TestDatabase db) {
-        this.db = db;
-    }
-
-    @BeforeAll
-    static void installTrigger(TestDatabase db) {
-        PgTestSupport.installTriggerAndForger(db);
-    }
-
-    @BeforeEach
-    void cleanTable() {
-        db.execute("DELETE FROM chat_sessions");
+        super(db);
     }
 
     @AfterEach
@@ -52,10 +40,6 @@ class PgNotifyChangeSourceTest {
         if (source != null) {
             source.close();
         }
-    }
-
-    private PgNotifyChangeSource.Builder builder() {
-        return PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password());
     }
 
     private PgNotifyChangeSource startLive(PgNotifyChangeSource.Builder b) {
@@ -68,7 +52,7 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void insertUpdateAndDeleteEachReachTheListener() {
-        startLive(builder());
+        startLive(sourceBuilder());
         assertThat(listener.resyncs()).containsExactly("listener connected");
         assertThat(listener.statuses()).containsExactly(FeedStatus.LIVE);
         long before = System.nanoTime();
@@ -87,7 +71,7 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void truncateAndStatementNoticesReachTheListener() {
-        startLive(builder());
+        startLive(sourceBuilder());
         db.execute("TRUNCATE chat_sessions");
         await().atMost(WAIT).until(() -> listener.signals().stream().anyMatch(s -> s.action() == ChangeAction.TRUNCATE));
         db.executeScript("SELECT pg_notify('chat_session_change', '{\"action\":\"RESYNC\"}')");
@@ -97,25 +81,15 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void manyChangesInOneTransactionAllArrive() throws Exception {
-        startLive(builder());
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO chat_sessions (session_id) VALUES (?)")) {
-                for (int i = 0; i < 200; i++) {
-                    ps.setString(1, "tx-" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        }
+        startLive(sourceBuilder());
+        insertInOneTransaction("INSERT INTO chat_sessions (session_id) VALUES (?)", "tx-", 200);
         await().atMost(WAIT).until(() -> listener.signals().size() == 200);
         assertThat(listener.signals()).extracting(ChangeSignal::sessionId).doesNotHaveDuplicates();
     }
 
     @Test
     void reconnectsExactlyOnceWhenTheListenerIsTerminatedMidBurst() throws Exception {
-        startLive(builder());
+        startLive(sourceBuilder());
         int pid = source.stats().backendPid();
         assertThat(pid).isPositive();
         db.execute("INSERT INTO chat_sessions (session_id) SELECT 'b-' || g FROM generate_series(1, 10) g");
@@ -131,7 +105,7 @@ class PgNotifyChangeSourceTest {
         await().atMost(WAIT).until(() -> source.status() == FeedStatus.LIVE && source.stats().reconnects() == 1);
         db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'b-1'");
         await().atMost(WAIT).until(() -> listener.signals().stream().anyMatch(s -> s.action() == ChangeAction.UPDATE
-                && "b-1".equals(s.sessionId()) && listener.events.indexOf(new RecordingListener.Event(s, null, null, null)) > lastResyncIndex()));
+                && "b-1".equals(s.sessionId()) && listener.events().indexOf(new Event(Kind.CHANGE, s, null, null)) > lastResyncIndex()));
         assertThat(source.stats().reconnects()).isEqualTo(1);
         assertThat(source.stats().backendPid()).isNotEqualTo(pid);
         // Own resyncs: one per connect (the polling fallback adds its own while it runs).
@@ -144,9 +118,9 @@ class PgNotifyChangeSourceTest {
     }
 
     private int lastResyncIndex() {
-        List<RecordingListener.Event> events = listener.events;
+        List<Event> events = listener.events();
         for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i).resync() != null) {
+            if (events.get(i).kind() == Kind.RESYNC) {
                 return i;
             }
         }
@@ -160,7 +134,7 @@ class PgNotifyChangeSourceTest {
         appender.start();
         log.addAppender(appender);
         try {
-            startLive(builder());
+            startLive(sourceBuilder());
             db.execute("INSERT INTO chat_sessions (session_id, status) VALUES ('f-1', 'waiting')");
             await().atMost(WAIT).until(() -> listener.sawSignalFor("f-1"));
             String[] forged = {
@@ -169,7 +143,7 @@ class PgNotifyChangeSourceTest {
                 "{\"action\":\"DROP\",\"session_id\":\"f-1\"}",
                 "{\"action\":\"UPDATE\",\"session_id\":\"f-1\",\"row\":{\"status\":\"ended\"}}",
             };
-            try (PgTestSupport.ForgedNotify forger = PgTestSupport.forgedNotify(db)) {
+            try (ForgedNotify forger = ForgedNotify.open(db)) {
                 int expectedRejected = 0;
                 for (String payload : forged) {
                     assertThat(payload.length()).isLessThan(8000);
@@ -202,7 +176,7 @@ class PgNotifyChangeSourceTest {
         PgTriggerInstaller installer = PgTriggerInstaller.builder().channel("Mixed$Case").functionName("sf_mixed").build();
         installer.install(db.dataSource());
         try {
-            startLive(builder().channel("Mixed$Case"));
+            startLive(sourceBuilder().channel("Mixed$Case"));
             db.execute("INSERT INTO chat_sessions (session_id) VALUES ('m-1')");
             await().atMost(WAIT).until(() -> listener.sawSignalFor("m-1"));
         } finally {
@@ -213,7 +187,7 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void closeIsPromptIdempotentAndLeavesNoThreadOrConnection() {
-        startLive(builder());
+        startLive(sourceBuilder());
         assertThat(threadsNamed(PgNotifyChangeSource.THREAD_NAME)).isEqualTo(1);
         assertThat(listenConnections()).isEqualTo(1);
         long t0 = System.nanoTime();
@@ -230,9 +204,9 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void startTwiceIsRejectedAndCloseBeforeStartIsFine() {
-        PgNotifyChangeSource unstarted = builder().build();
+        PgNotifyChangeSource unstarted = sourceBuilder().build();
         unstarted.close();
-        startLive(builder());
+        startLive(sourceBuilder());
         assertThatThrownBy(() -> source.start(listener)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
     }
 
@@ -255,7 +229,7 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void reportsProbeRoundTripAndQueueUsage() {
-        startLive(builder().probeInterval(Duration.ofMillis(100)).queueCheckInterval(Duration.ofMillis(100)));
+        startLive(sourceBuilder().probeInterval(Duration.ofMillis(100)).queueCheckInterval(Duration.ofMillis(100)));
         await().atMost(WAIT).until(() -> source.stats().lastProbeRoundTrip().isPresent() && source.stats().notificationQueueUsage().isPresent());
         assertThat(source.stats().notificationQueueUsage().getAsDouble()).isBetween(0.0, 1.0);
         LoggerFactory.getLogger(getClass()).info("probe round trip {} us", source.stats().lastProbeRoundTrip().get().toNanos() / 1000);
@@ -277,7 +251,7 @@ class PgNotifyChangeSourceTest {
             try (java.sql.Statement st = sender.createStatement()) {
                 st.execute("SELECT pg_notify('queue_filler', repeat('x', 4000) || g) FROM generate_series(1, 200) g");
             }
-            startLive(builder().queueCheckInterval(Duration.ofMillis(100)).queueUsageWarnThreshold(1e-9));
+            startLive(sourceBuilder().queueCheckInterval(Duration.ofMillis(100)).queueUsageWarnThreshold(1e-9));
             await().atMost(WAIT).until(() -> source.stats().notificationQueueUsage().orElse(0) > 0);
             await().atMost(WAIT).until(() -> appender.list.stream()
                     .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("notification queue")));
@@ -289,25 +263,20 @@ class PgNotifyChangeSourceTest {
 
     @Test
     void rejectsHostileAndInvalidConfigurationNamingPropertyAndValue() {
-        assertThatThrownBy(() -> builder().channel("x\"; DROP TABLE chat_sessions; --"))
+        assertThatThrownBy(() -> sourceBuilder().channel("x\"; DROP TABLE chat_sessions; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel").hasMessageContaining("DROP TABLE");
-        assertThatThrownBy(() -> builder().channel("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel");
-        assertThatThrownBy(() -> builder().pollTimeout(Duration.ZERO))
+        assertThatThrownBy(() -> sourceBuilder().channel("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel");
+        assertThatThrownBy(() -> sourceBuilder().pollTimeout(Duration.ZERO))
                 .hasMessageStartingWith("pollTimeout must be between 10ms and").hasMessageEndingWith("was 0ms");
-        assertThatThrownBy(() -> builder().probeDeadline(Duration.ofMillis(5))).hasMessageContaining("probeDeadline").hasMessageContaining("5ms");
-        assertThatThrownBy(() -> builder().reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> sourceBuilder().probeDeadline(Duration.ofMillis(5))).hasMessageContaining("probeDeadline").hasMessageContaining("5ms");
+        assertThatThrownBy(() -> sourceBuilder().reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("reconnectBackoff.max").hasMessageContaining("was 1000ms");
-        assertThatThrownBy(() -> builder().queueUsageWarnThreshold(1.5)).hasMessageContaining("queueUsageWarnThreshold").hasMessageContaining("1.5");
-        assertThatThrownBy(() -> builder().maxPayloadLength(9000)).hasMessage("maxPayloadLength must be between 64 and 7999, was 9000");
-        assertThatThrownBy(() -> builder().applicationName("a\nb")).hasMessageContaining("applicationName");
+        assertThatThrownBy(() -> sourceBuilder().queueUsageWarnThreshold(1.5)).hasMessageContaining("queueUsageWarnThreshold").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> sourceBuilder().maxPayloadLength(9000)).hasMessage("maxPayloadLength must be between 64 and 7999, was 9000");
+        assertThatThrownBy(() -> sourceBuilder().applicationName("a\nb")).hasMessageContaining("applicationName");
         assertThatThrownBy(() -> PgNotifyChangeSource.builder("jdbc:mysql://h/db?password=secret", "u", "p"))
                 .hasMessageContaining("jdbcUrl").hasMessageContaining("jdbc:mysql://h/db").hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> builder().threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
-    }
-
-    private int listenConnections() {
-        return (int) db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?",
-                PgNotifyChangeSource.DEFAULT_APPLICATION_NAME);
+        assertThatThrownBy(() -> sourceBuilder().threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
     }
 
     static long threadsNamed(String name) {

@@ -11,7 +11,6 @@ import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.testkit.FeedStateClient;
-import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.sql.Connection;
@@ -21,36 +20,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The LISTEN source driving the real engine and JDBC snapshot builder; a state-tracking client checks the result. */
-@SessionFeedPostgres
-class PgNotifyFeedEndToEndTest {
+class PgNotifyFeedEndToEndTest extends PgTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgNotifyFeedEndToEndTest.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final TestDatabase db;
     private final List<int[]> rebuilds = new CopyOnWriteArrayList<>();
     private SessionFeed feed;
     private FeedStateClient client;
 
     PgNotifyFeedEndToEndTest(TestDatabase db) {
-        this.db = db;
-    }
-
-    @BeforeAll
-    static void installTrigger(TestDatabase db) {
-        PgTestSupport.installTriggerAndForger(db);
-    }
-
-    @BeforeEach
-    void cleanTable() {
-        SessionFixtures.deleteAll(db);
+        super(db);
     }
 
     @AfterEach
@@ -82,13 +67,9 @@ class PgNotifyFeedEndToEndTest {
         assertThat(client.gaps()).isEmpty();
     }
 
-    private PgNotifyChangeSource.Builder source() {
-        return PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password());
-    }
-
     @Test
     void insertUpdateAndDeleteEachReachAFeedClient() {
-        startFeed(source());
+        startFeed(sourceBuilder());
         SessionFixtures.insertSession(db, "e-1", "waiting");
         await().atMost(WAIT).until(() -> client.sessions().containsKey("e-1"));
         SessionFixtures.updateStatus(db, "e-1", "active");
@@ -100,21 +81,11 @@ class PgNotifyFeedEndToEndTest {
 
     @Test
     void manyChangesInOneTransactionCoalesce() throws Exception {
-        startFeed(source());
+        startFeed(sourceBuilder());
         // Let the connect resync's rebuild finish first, so only the transaction's rebuilds are counted.
         feed.refresh(List.of("none")).get(30, java.util.concurrent.TimeUnit.SECONDS);
         rebuilds.clear();
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO chat_sessions (session_id, status) VALUES (?, 'waiting')")) {
-                for (int i = 0; i < 200; i++) {
-                    ps.setString(1, "co-" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        }
+        insertInOneTransaction("INSERT INTO chat_sessions (session_id, status) VALUES (?, 'waiting')", "co-", 200);
         await().atMost(WAIT).until(() -> client.sessions().size() == 200);
         awaitClientEqualsTable();
         int signals = rebuilds.stream().mapToInt(r -> r[2]).sum();
@@ -127,7 +98,7 @@ class PgNotifyFeedEndToEndTest {
 
     @Test
     void feedEqualsTableAfterTheListenerIsKilledMidBurst() throws Exception {
-        PgNotifyChangeSource source = startFeed(source());
+        PgNotifyChangeSource source = startFeed(sourceBuilder());
         List<String> ids = SessionFixtures.seed(db, "k", 20, new Random(7));
         awaitClientEqualsTable();
         int pid = source.stats().backendPid();
@@ -151,7 +122,7 @@ class PgNotifyFeedEndToEndTest {
 
     @Test
     void forgedNotificationsNeverPutWrongDataOnADashboard() throws Exception {
-        PgNotifyChangeSource source = startFeed(source());
+        PgNotifyChangeSource source = startFeed(sourceBuilder());
         SessionFixtures.insertSession(db, "real-1", "active");
         await().atMost(WAIT).until(() -> client.sessions().containsKey("real-1"));
         String[] forged = {
@@ -164,7 +135,7 @@ class PgNotifyFeedEndToEndTest {
             "{\"action\":\"TRUNCATE\"}",
         };
         long seqBefore = client.seq();
-        try (PgTestSupport.ForgedNotify forger = PgTestSupport.forgedNotify(db)) {
+        try (ForgedNotify forger = ForgedNotify.open(db)) {
             for (String payload : forged) {
                 forger.send(payload);
             }

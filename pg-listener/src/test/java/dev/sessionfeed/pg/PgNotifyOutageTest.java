@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
-import dev.sessionfeed.source.ChangeListener;
-import dev.sessionfeed.source.ChangeSignal;
-import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.testkit.FeedStateClient;
-import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.PostgresServer;
+import dev.sessionfeed.testkit.RecordingChangeListener;
+import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
@@ -47,13 +45,13 @@ class PgNotifyOutageTest {
 
     @Test
     void keepsRetryingWhilePostgresIsDownAndConvergesAfterRestart() {
-        RecordingListener statuses = new RecordingListener();
+        RecordingChangeListener statuses = new RecordingChangeListener();
         PgNotifyChangeSource source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                 .fallbackInterval(Duration.ofMillis(200))
                 .build();
         SessionFixtures.insertSession(db, "before-outage", "waiting");
-        try (SessionFeed feed = SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), new Tap(source, statuses))
+        try (SessionFeed feed = SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), statuses.tap(source))
                 .reconcileInterval(Duration.ZERO).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build()) {
             feed.start();
             FeedStateClient client = FeedStateClient.attach(feed);
@@ -77,20 +75,20 @@ class PgNotifyOutageTest {
             LOG.info("live again {} ms after the restart", (System.nanoTime() - startedAt) / 1_000_000);
             assertThat(source.stats().reconnects()).isEqualTo(1);
             assertThat(statuses.resyncs()).filteredOn(r -> r.startsWith("listener")).hasSize(2).last().asString().contains("reconnected");
-            await().atMost(WAIT).until(() -> listenConnections() == 1);
+            await().atMost(WAIT).until(() -> PgTestSupport.listenConnections(db) == 1);
             SessionFixtures.insertSession(db, "after-restart", "waiting");
             await().atMost(WAIT).untilAsserted(() -> assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty());
             assertThat(client.sessions().get("before-outage").status()).isEqualTo("active");
             assertThat(client.sessions()).containsKey("after-restart");
             await().atMost(WAIT).until(() -> feed.status() == FeedStatus.LIVE);
         }
-        await().atMost(WAIT).until(() -> listenConnections() == 0);
+        await().atMost(WAIT).until(() -> PgTestSupport.listenConnections(db) == 0);
     }
 
     @Test
     void replacesAFrozenConnectionFoundByTheProbe() throws Exception {
         TcpProxy proxy = TcpProxy.to(server.host(), server.port());
-        RecordingListener listener = new RecordingListener();
+        RecordingChangeListener listener = new RecordingChangeListener();
         String url = proxy.jdbcUrl(db.databaseName());
         try (PgNotifyChangeSource source = PgNotifyChangeSource.builder(url, db.user(), db.password()).build()) {
             source.start(listener);
@@ -116,54 +114,5 @@ class PgNotifyOutageTest {
         } finally {
             proxy.close();
         }
-    }
-
-    /** Passes a source through, recording what it reports on the way to the feed. */
-    private static final class Tap implements SessionChangeSource {
-        private final SessionChangeSource source;
-        private final RecordingListener recorder;
-
-        Tap(SessionChangeSource source, RecordingListener recorder) {
-            this.source = source;
-            this.recorder = recorder;
-        }
-
-        @Override
-        public void start(ChangeListener feed) {
-            source.start(new ChangeListener() {
-                @Override
-                public void onChange(ChangeSignal signal) {
-                    recorder.onChange(signal);
-                    feed.onChange(signal);
-                }
-
-                @Override
-                public void onResync(String reason) {
-                    recorder.onResync(reason);
-                    feed.onResync(reason);
-                }
-
-                @Override
-                public void onStatus(FeedStatus status, String reason) {
-                    recorder.onStatus(status, reason);
-                    feed.onStatus(status, reason);
-                }
-            });
-        }
-
-        @Override
-        public FeedStatus status() {
-            return source.status();
-        }
-
-        @Override
-        public void close() {
-            source.close();
-        }
-    }
-
-    private static int listenConnections() {
-        return (int) db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?",
-                PgNotifyChangeSource.DEFAULT_APPLICATION_NAME);
     }
 }
