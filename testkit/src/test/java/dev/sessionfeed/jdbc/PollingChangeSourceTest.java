@@ -14,6 +14,7 @@ import dev.sessionfeed.internal.jdbc.FallbackPollers;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.testkit.PostgresServer;
+import dev.sessionfeed.testkit.RecordingChangeListener;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ class PollingChangeSourceTest {
     private static final Duration QUIET = INTERVAL.multipliedBy(5);
 
     private final TestDatabase db;
-    private final RecordingListener listener = new RecordingListener();
+    private final RecordingChangeListener listener = new RecordingChangeListener();
     private PollingChangeSource source;
 
     PollingChangeSourceTest(TestDatabase db) {
@@ -61,19 +61,19 @@ class PollingChangeSourceTest {
         config.accept(b);
         source = b.build();
         source.start(listener);
-        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.contains("resync:polling started"));
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.lines().contains("resync:polling started"));
     }
 
     private void assertDetected(Runnable change) {
-        long before = listener.resyncs();
+        int before = listener.resyncs().size();
         change.run();
-        await().atMost(DETECTION_DEADLINE).until(() -> listener.resyncs() > before);
-        assertThat(listener.last()).isEqualTo("resync:polling detected a change");
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.resyncs().size() > before);
+        assertThat(listener.lines()).last().isEqualTo("resync:polling detected a change");
     }
 
     private void assertQuiet() {
-        long before = listener.resyncs();
-        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.resyncs() == before);
+        int before = listener.resyncs().size();
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.resyncs().size() == before);
     }
 
     @Test
@@ -83,7 +83,7 @@ class PollingChangeSourceTest {
 
         assertQuiet();
 
-        assertThat(listener.events).containsExactly("resync:polling started");
+        assertThat(listener.lines()).containsExactly("resync:polling started");
         // The poller is still alive and polling: a change after the quiet period is seen.
         assertDetected(() -> SessionFixtures.insertSession(db, "q2", "waiting"));
     }
@@ -134,10 +134,10 @@ class PollingChangeSourceTest {
         // Long enough that the first poll still sees e1 in scope on a loaded machine.
         Duration retention = Duration.ofSeconds(3);
         startPolling(b -> b.table(SessionTable.builder().endedRetention(retention).build()));
-        long before = listener.resyncs();
+        int before = listener.resyncs().size();
 
-        await().atMost(retention.plus(DETECTION_DEADLINE)).until(() -> listener.resyncs() > before);
-        assertThat(listener.last()).isEqualTo("resync:polling detected a change");
+        await().atMost(retention.plus(DETECTION_DEADLINE)).until(() -> listener.resyncs().size() > before);
+        assertThat(listener.lines()).last().isEqualTo("resync:polling detected a change");
     }
 
     @Test
@@ -172,14 +172,14 @@ class PollingChangeSourceTest {
             TestDatabase own = server.createDatabase("polling_failure").installSchema();
             source = PollingChangeSource.builder(own.dataSource()).interval(INTERVAL).build();
             source.start(listener);
-            await().atMost(DETECTION_DEADLINE).until(() -> listener.events.contains("resync:polling started"));
+            await().atMost(DETECTION_DEADLINE).until(() -> listener.lines().contains("resync:polling started"));
 
             server.stop();
 
             // The recorded report, not the status field: the field is set just before the listener is told.
             await().atMost(DETECTION_DEADLINE).until(() -> String.valueOf(listener.last()).startsWith("status:RECOVERING"));
             assertThat(source.status()).isEqualTo(FeedStatus.RECOVERING);
-            assertThat(listener.last()).startsWith("status:RECOVERING:polling query failed");
+            assertThat(listener.lines()).last().asString().startsWith("status:RECOVERING:polling query failed");
             // Several more failing polls: still one WARN, still one status report.
             await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.statuses().size() == 1);
             assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1)
@@ -188,8 +188,8 @@ class PollingChangeSourceTest {
             server.start();
             SessionFixtures.insertSession(own, "after-restart", "waiting");
 
-            await().atMost(DETECTION_DEADLINE.plusSeconds(5)).until(() -> listener.events.contains("resync:polling recovered"));
-            assertThat(listener.events).containsSubsequence(
+            await().atMost(DETECTION_DEADLINE.plusSeconds(5)).until(() -> listener.lines().contains("resync:polling recovered"));
+            assertThat(listener.lines()).containsSubsequence(
                     "resync:polling started", "status:LIVE:polling recovered", "resync:polling recovered");
             assertThat(source.status()).isEqualTo(FeedStatus.LIVE);
             assertThat(source.stats().reconnects()).isEqualTo(1);
@@ -207,45 +207,45 @@ class PollingChangeSourceTest {
         assertThat(fallback.isSuspended()).isTrue();
         SessionFixtures.insertSession(db, "s1", "waiting");
         assertQuiet();
-        assertThat(listener.events).isEmpty();
+        assertThat(listener.lines()).isEmpty();
 
         fallback.resume();
 
-        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == 2);
-        assertThat(listener.events).containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.size() == 2);
+        assertThat(listener.lines()).containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
         assertDetected(() -> SessionFixtures.insertSession(db, "s2", "waiting"));
 
         fallback.suspend();
-        int seen = listener.events.size();
+        int seen = listener.size();
         SessionFixtures.insertSession(db, "s3", "waiting");
-        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.events.size() == seen);
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> listener.size() == seen);
 
         fallback.resume();
-        await().atMost(DETECTION_DEADLINE).until(() -> listener.events.size() == seen + 2);
-        assertThat(List.copyOf(listener.events).subList(seen, seen + 2))
+        await().atMost(DETECTION_DEADLINE).until(() -> listener.size() == seen + 2);
+        assertThat(listener.lines().subList(seen, seen + 2))
                 .containsExactly("status:DEGRADED:polling resumed", "resync:polling resumed");
     }
 
     @Test
     void keepsPollingWhenTheListenerThrows() {
-        AtomicInteger resyncs = new AtomicInteger();
-        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).build();
-        source.start(new ChangeListener() {
+        // The recorder counts the resyncs, then passes each on to a host listener with a bug.
+        RecordingChangeListener resyncs = RecordingChangeListener.forwardingTo(new ChangeListener() {
             @Override
             public void onChange(ChangeSignal signal) {
             }
 
             @Override
             public void onResync(String reason) {
-                resyncs.incrementAndGet();
                 throw new IllegalStateException("listener bug");
             }
         });
-        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.get() == 1);
+        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).build();
+        source.start(resyncs);
+        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.resyncs().size() == 1);
 
         SessionFixtures.insertSession(db, "t1", "waiting");
 
-        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.get() == 2);
+        await().atMost(DETECTION_DEADLINE).until(() -> resyncs.resyncs().size() == 2);
     }
 
     @Test
@@ -266,12 +266,12 @@ class PollingChangeSourceTest {
                     threads.add(t);
                     return t;
                 }).build();
-        custom.start(new RecordingListener());
-        assertThatThrownBy(() -> custom.start(new RecordingListener()))
+        custom.start(new RecordingChangeListener());
+        assertThatThrownBy(() -> custom.start(new RecordingChangeListener()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
         custom.close();
         assertThat(threads).hasSize(1).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
-        assertThatThrownBy(() -> custom.start(new RecordingListener()))
+        assertThatThrownBy(() -> custom.start(new RecordingChangeListener()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
@@ -290,9 +290,9 @@ class PollingChangeSourceTest {
         assertThatThrownBy(() -> b.detectionQuery("SELECT 1;"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectionQuery").hasMessageContaining("SELECT 1;");
         // The fallback personality's active status (internal: pg-listener passes DEGRADED).
-        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingListener(), FeedStatus.RECOVERING))
+        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingChangeListener(), FeedStatus.RECOVERING))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activeStatus").hasMessageContaining("RECOVERING");
-        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingListener(), null))
+        assertThatThrownBy(() -> FallbackPollers.of(b.build()).startSuspended(new RecordingChangeListener(), null))
                 .isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
         assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
