@@ -304,7 +304,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * How often {@code pg_notification_queue_usage()} is read. Default 10 s.
+         * How often {@code pg_notification_queue_usage()} is read and the {@linkplain #trigger trigger} checked.
+         * Default 10 s.
          *
          * @param interval 100 ms to 1 h
          * @return this builder
@@ -355,8 +356,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * The table mapping and scope the default polling fallback watches. Default {@link SessionTable#defaults()};
-         * use the feed's mapping. Ignored when {@link #fallback} or {@link #noFallback} is set.
+         * The table mapping and scope the default polling fallback watches, and the table of the default
+         * {@linkplain #trigger trigger check}. Default {@link SessionTable#defaults()}; use the feed's mapping.
          *
          * @param table the mapping
          * @return this builder
@@ -394,6 +395,39 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
             }
             d.fallback = polling;
             d.noFallback = false;
+            return this;
+        }
+
+        /**
+         * The trigger this source expects. After every (re)connect and then every {@link #queueCheckInterval} the
+         * source checks it ({@link PgTriggerInstaller#check(java.sql.Connection)}, two catalog queries on the listener
+         * connection); while it is {@linkplain PgTriggerInstaller.InstallState#ABSENT absent} or
+         * {@linkplain PgTriggerInstaller.InstallState#OUTDATED outdated} no notification may come, so the status is
+         * the fallback's ({@link FeedStatus#DEGRADED} while it polls) with the reason "change trigger missing ..."
+         * or "... outdated ...", one ERROR is logged, and once the trigger is back a resync and {@code LIVE} follow.
+         * Default: the default trigger for {@link #table} and {@link #channel}, in either {@linkplain
+         * PgTriggerInstaller.Mode mode} (with or without the {@code updated_at} trigger). Set it when you install with
+         * other function names.
+         *
+         * @param installer the configuration you install the trigger with
+         * @return this builder
+         */
+        public Builder trigger(PgTriggerInstaller installer) {
+            d.trigger = Objects.requireNonNull(installer, "trigger");
+            d.noTriggerCheck = false;
+            return this;
+        }
+
+        /**
+         * No trigger check: for applications that send the notifications themselves instead of through
+         * {@link PgTriggerInstaller}'s trigger. The status is then {@code LIVE} whenever LISTEN works, whether or not
+         * anything notifies.
+         *
+         * @return this builder
+         */
+        public Builder noTriggerCheck() {
+            d.noTriggerCheck = true;
+            d.trigger = null;
             return this;
         }
 
