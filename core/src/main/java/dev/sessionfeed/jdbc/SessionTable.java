@@ -291,7 +291,8 @@ public final class SessionTable {
         /**
          * The most sessions the feed shows: one full read returns the newest this many, and a by-id refresh that
          * brings in a new session drops the last ones shown beyond it (published as removed; usually the oldest,
-         * as a full read would — see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}). Default 5,000.
+         * as a full read would), and one that removes a session from a full list is followed by a full read that
+     * back-fills the next one (see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}). Default 5,000.
          *
          * @param max 1 to 1,000,000
          * @return this builder
