@@ -38,6 +38,12 @@ import javax.sql.DataSource;
  *       the status is {@link FeedStatus#DEGRADED} while its polls succeed and {@link FeedStatus#RECOVERING} until
  *       the first one does or while they fail (for example while PostgreSQL itself is down). Without a fallback it
  *       is {@link FeedStatus#RECOVERING}. The fallback is suspended before the status returns to LIVE.</li>
+ *   <li>The trigger is checked after every connect and every {@link Builder#queueCheckInterval}
+ *       ({@link Builder#trigger}): while it is missing or outdated no notification may come, so the status is the
+ *       fallback's (as while disconnected) with a reason saying so, one ERROR is logged, and once it is back a
+ *       resync and LIVE follow. A feed is never {@code live} while it could be stale.</li>
+ *   <li>Status reasons are short, fixed sentences ({@link #statusReason()}): they reach every dashboard, so they
+ *       never carry driver text, host names or ports; the details are in the server log.</li>
  *   <li>Payloads are hints: they are parsed strictly (only the shapes the triggers send, at most
  *       {@link Builder#maxPayloadLength} characters, ids at most 256 characters); anything else causes a resync and
  *       a warning logged at most once per 10 s with a count. The {@code status} field is never used: rows are
@@ -133,9 +139,12 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
     }
 
     /**
-     * Why the status is what it is, for logs and health checks (for example the reason LISTEN cannot work).
+     * Why the status is what it is, for people (dashboards, health checks): one of a few fixed sentences, such as
+     * "listening for changes", "listener disconnected; polling fallback active" or "change trigger missing on the
+     * sessions table; polling fallback active" (the list is in docs/protocol.md). Never driver text: the details
+     * (host, port, the driver's message) are in the server log.
      *
-     * @return a short text, never null
+     * @return a short sentence, never null
      */
     public String statusReason() {
         return listener.statusReason();

@@ -79,9 +79,9 @@ final class TriggerCheck {
     private String changed(String problem) {
         if (!Objects.equals(problem, lastProblem)) {
             if (problem != null) {
-                LOG.error("The SessionFeed trigger on {} is {}: no notification may arrive, so the polling fallback keeps the "
-                        + "dashboards current (status degraded) until it is installed; run PgTriggerInstaller.install or the "
-                        + "shipped sessionfeed/pg/trigger-*.sql (expected one of: {})", table,
+                LOG.error("The SessionFeed trigger on {} is {}: no notification may arrive, so changes reach the dashboards only "
+                        + "through the polling fallback (if any) and the status is not live until it is installed; run "
+                        + "PgTriggerInstaller.install or the shipped sessionfeed/pg/trigger-*.sql (expected one of: {})", table,
                         problem == MISSING ? "missing" : "outdated (installed by another version or configuration)", accepted);
             } else if (lastProblem != null) {
                 LOG.info("The SessionFeed trigger on {} is in place again: listening, fallback suspended", table);
