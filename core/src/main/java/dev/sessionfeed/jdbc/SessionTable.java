@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>The default mapping is the shipped schema ({@code sessionfeed/schema.sql}): table {@code chat_sessions},
  * primary key {@code session_id}, scope "status not {@code archived}, and not ended more than 24 h ago",
- * newest first, at most 5,000 sessions. Immutable and thread-safe.
+ * newest first, at most 5,000 sessions. Data read through it is bounded ({@link #maxTextLength()},
+ * {@link #maxSessionBytes()}; ids of 1 to 256 characters). Immutable and thread-safe.
  */
 public final class SessionTable {
 
