@@ -2,7 +2,8 @@
 -- Shipped in sessionfeed-core at sessionfeed/schema.sql; copy it into your migration tool if you prefer.
 
 CREATE TABLE IF NOT EXISTS chat_sessions (
-    session_id        text        PRIMARY KEY,
+    -- 1 to 256 characters: the id length every part of SessionFeed handles (commands, listener, client).
+    session_id        text        PRIMARY KEY CONSTRAINT chat_sessions_session_id_length CHECK (length(session_id) BETWEEN 1 AND 256),
     status            text        NOT NULL DEFAULT 'waiting',   -- waiting | active | ended | archived
     visitor_id        text,
     visitor_name      text,

@@ -132,23 +132,36 @@ final class RebuildLoop implements Runnable {
 
     private void rebuild(PendingWork.Batch batch) {
         long start = System.nanoTime();
-        if (batch.full()) {
+        boolean full = batch.full();
+        if (full) {
             nextReconcileNanos = start + reconcileNanos;
         }
+        Snapshot current = state.current();
         SnapshotRead read;
         try {
-            read = batch.full() ? snapshots.buildFull() : snapshots.refresh(batch.ids());
-            Objects.requireNonNull(read, "SnapshotBuilder returned null");
+            read = Objects.requireNonNull(full ? snapshots.buildFull() : snapshots.refresh(batch.ids()),
+                    "SnapshotBuilder returned null");
         } catch (Throwable e) {
             readFailed(batch, e);
             return;
         }
+        SnapshotDiff.Result diff = full ? SnapshotDiff.full(current, read)
+                : SnapshotDiff.byIds(current, read, batch.ids(), maxSessions);
+        if (!full && diff.sessions().size() < maxSessions && current.sessions().size() >= maxSessions) {
+            // The list was at the cap and the refresh removed some of it: the next sessions in display order, which
+            // the cap left out, must fill the gap, and only a full read knows them (issue 12, item 8).
+            full = true;
+            nextReconcileNanos = System.nanoTime() + reconcileNanos;
+            try {
+                read = Objects.requireNonNull(snapshots.buildFull(), "SnapshotBuilder.buildFull() returned null");
+            } catch (Throwable e) {
+                readFailed(batch, e);
+                return;
+            }
+            diff = SnapshotDiff.full(current, read);
+        }
         readSucceeded();
 
-        Snapshot current = state.current();
-        SnapshotDiff.Result diff = batch.full()
-                ? SnapshotDiff.full(current, read)
-                : SnapshotDiff.byIds(current, read, batch.ids(), maxSessions);
         SessionDelta delta = null;
         Snapshot next = current;
         if (!diff.isEmpty()) {
@@ -156,7 +169,7 @@ final class RebuildLoop implements Runnable {
             delta = new SessionDelta(epoch, seq, current.seq(), read.readAt(), diff.upserted(), diff.removed(), diff.metrics());
             next = new Snapshot(epoch, seq, read.readAt(), diff.sessions(), read.metrics());
             state.publish(next, delta);
-        } else if (batch.full() && !diff.sessions().equals(current.sessions())) {
+        } else if (full && !diff.sessions().equals(current.sessions())) {
             // Same content in another order (refreshes put new sessions first, see SnapshotDiff): adopt the
             // read's order so newcomers get it; there is no delta to publish for an order change.
             next = new Snapshot(epoch, current.seq(), current.builtAt(), diff.sessions(), current.metrics());
@@ -166,7 +179,7 @@ final class RebuildLoop implements Runnable {
         if (delta != null) {
             broadcasters.delta(delta, next);
         }
-        observer.onRebuild(batch.full(), batch.full() ? 0 : batch.ids().size(), batch.signals(), took, delta);
+        observer.onRebuild(full, full ? 0 : batch.ids().size(), batch.signals(), took, delta);
         for (CompletableFuture<Long> waiter : batch.waiters()) {
             waiter.complete(next.seq());
         }

@@ -122,7 +122,8 @@ public interface SessionFeed extends AutoCloseable {
     FeedStatus status();
 
     /**
-     * The reason for the current status, for logs and clients.
+     * The reason for the current status, for logs and clients: a short sentence for people, which every dashboard
+     * receives, so never driver text (host names, ports, error details stay in the server log).
      *
      * @return a short text, never null
      */

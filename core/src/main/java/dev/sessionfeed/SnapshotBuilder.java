@@ -37,7 +37,10 @@ public interface SnapshotBuilder {
      * The most sessions the feed shows: the same cap {@link #buildFull()} applies. When a {@linkplain #refresh
      * by-id refresh} would grow the list beyond it (new sessions are put first), the feed drops the sessions at
      * the end of the display order and publishes them as removed — with a newest-first order, the ones a full
-     * read would leave out — so refreshes never show more than a full read would.
+     * read would leave out — so refreshes never show more than a full read would. And when a refresh removes a
+     * session from a list that was at the cap (deleted, archived, out of scope), the feed reads everything once
+     * more ({@link #buildFull()}), so the next session in display order fills the gap: refreshes never show fewer
+     * than a full read would either.
      *
      * <p>An implementation that caps {@code buildFull()} should return that cap here; one that wraps another
      * builder should delegate. Must return the same value on every call.

@@ -12,6 +12,8 @@ final class StatusTracker {
 
     /** The reason given to clients while reads fail; details stay in the server log. */
     static final String READ_FAILING = "database read failed, retrying";
+    /** The longest source reason passed on to clients. */
+    static final int MAX_REASON_LENGTH = 200;
 
     /**
      * One status with its reason.
@@ -35,8 +37,20 @@ final class StatusTracker {
      */
     synchronized void source(FeedStatus status, String reason) {
         sourceStatus = Objects.requireNonNull(status, "status");
-        sourceReason = reason == null ? status.wireName() : reason;
+        sourceReason = reason == null ? status.wireName() : bounded(reason);
         sourceReported = true;
+    }
+
+    /**
+     * A source's reason as clients get it: at most {@value #MAX_REASON_LENGTH} characters, control characters
+     * replaced. Defence in depth for a host's source; SessionFeed's own sources send fixed sentences.
+     */
+    static String bounded(String reason) {
+        String r = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026" : reason;
+        return r.codePoints().anyMatch(Character::isISOControl)
+                ? r.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
+                : r;
     }
 
     /**

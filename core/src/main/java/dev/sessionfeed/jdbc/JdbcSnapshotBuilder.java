@@ -6,7 +6,6 @@ import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.SnapshotBuilder;
 import dev.sessionfeed.SnapshotRead;
 import dev.sessionfeed.internal.Checks;
-import dev.sessionfeed.internal.SqlIdentifiers;
 import dev.sessionfeed.internal.jdbc.JdbcValues;
 import dev.sessionfeed.internal.jdbc.ScopeSql;
 import dev.sessionfeed.jdbc.SessionTable.Column;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -72,6 +70,12 @@ import org.slf4j.LoggerFactory;
  *       column labels become the metric keys.</li>
  * </ul>
  *
+ * <p>Bounded data (see {@link SessionTable#maxTextLength()} and {@link SessionTable#maxSessionBytes()}): text fields
+ * are cut in SQL ({@code left(...)}) and shown with {@code …} when longer, a session's size is computed in SQL and
+ * its attributes are not sent above the cap, and a row whose id is blank or longer than 256 characters is left out,
+ * each with a rate-limited warning. So one row with a 100 MB {@code subject} costs a read 501 characters of it, and
+ * the feed stays live.
+ *
  * <p>Column values: text columns as strings, {@code timestamptz} columns through
  * {@code getObject(..., OffsetDateTime.class)}; attribute columns and metric columns become JSON-compatible
  * values ({@code json}/{@code jsonb} parsed into maps and lists, timestamps as ISO-8601 strings, arrays as
@@ -90,15 +94,11 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
     /** The label of a session's 1-based position in display order; never part of a session. */
     private static final String ORD = "sessionfeed$ord";
 
-    private static final Column[] MODEL_COLUMNS = {
-        Column.ID, Column.STATUS, Column.VISITOR_ID, Column.VISITOR_NAME, Column.AGENT_ID, Column.AGENT_NAME,
-        Column.SUBJECT, Column.CREATED_AT, Column.UPDATED_AT, Column.ENDED_AT, Column.FIRST_RESPONSE_AT,
-        Column.MESSAGE_COUNT, Column.LAST_MESSAGE_AT,
-    };
-
     private final DataSource dataSource;
     private final SessionTable table;
     private final Clock clock;
+    /** The session columns and how a row becomes a session, within the table's data bounds. */
+    private final SessionColumns columns;
     /** Sessions in scope (scope, LIMIT) and metrics, in one statement. */
     private final String fullSql;
     /** Sessions by id (scope, id array) and metrics, in one statement. */
@@ -115,10 +115,11 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
         this.table = b.table;
         this.clock = b.clock;
         this.defaultMetrics = b.metricsQuery == null;
-        this.sessionColumns = MODEL_COLUMNS.length + table.attributeColumns().size();
+        this.columns = new SessionColumns(table);
+        this.sessionColumns = columns.count();
         String metrics = defaultMetrics ? defaultMetricsQuery(table) : b.metricsQuery;
         String order = table.quoted(Column.CREATED_AT) + " DESC, " + table.quoted(Column.ID);
-        String select = "SELECT " + selectList(table) + " FROM " + table.qualifiedTable() + " WHERE "
+        String select = "SELECT " + columns.selectList() + " FROM " + table.qualifiedTable() + columns.fromSuffix() + " WHERE "
                 + ScopeSql.condition(table);
         this.fullSql = combined(select + " ORDER BY " + order + " LIMIT ?", metrics);
         this.refreshSql = combined(select + " AND " + table.quoted(Column.ID) + " = ANY (?) ORDER BY " + order, metrics);
@@ -137,7 +138,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
      * the wide joined rows.
      */
     private static String combined(String sessionsSql, String metricsQuery) {
-        String order = alias(Column.CREATED_AT) + " DESC, " + alias(Column.ID);
+        String order = SessionColumns.alias(Column.CREATED_AT) + " DESC, " + SessionColumns.alias(Column.ID);
         return "WITH \"sessionfeed$sessions\" AS (SELECT l.*, row_number() OVER (ORDER BY " + order + ") AS \"" + ORD
                 + "\" FROM (" + sessionsSql + ") AS l)\n"
                 + "SELECT s.*, m.* FROM (SELECT) AS one\n"
@@ -299,6 +300,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
         int readAtColumn = ordColumn + 1;
         List<ChatSession> sessions = new ArrayList<>();
         boolean inOrder = true;
+        boolean skipped = false;
         long[] ords = new long[16];
         Instant readAt = null;
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -312,7 +314,9 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
                         ords = Arrays.copyOf(ords, n * 2);
                     }
                     ords[n] = ord;
-                    sessions.add(session(rs, kinds));
+                    ChatSession session = columns.read(rs, kinds);
+                    skipped |= session == null;
+                    sessions.add(session); // null: left out (bad id), removed after ordering
                 }
             }
             OffsetDateTime at = rs.getObject(readAtColumn, OffsetDateTime.class);
@@ -329,78 +333,28 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
         if (!inOrder) {
             sessions = inOrdinalOrder(sessions, ords);
         }
+        if (skipped) {
+            sessions = sessions.stream().filter(Objects::nonNull).toList();
+        }
         return new SnapshotRead(sessions, new ChatMetrics(metrics), readAt != null ? readAt : clock.instant());
     }
 
-    /** Puts sessions in the order of their ordinals (1..n): the statement has no outer ORDER BY. */
+    /**
+     * Puts sessions in the order of their ordinals (1..n): the statement has no outer ORDER BY. Null elements (rows
+     * left out) keep their place; the caller removes them.
+     */
     private static List<ChatSession> inOrdinalOrder(List<ChatSession> sessions, long[] ords) throws SQLException {
         ChatSession[] ordered = new ChatSession[sessions.size()];
+        boolean[] filled = new boolean[ordered.length];
         for (int i = 0; i < sessions.size(); i++) {
             long ord = ords[i];
-            if (ord < 1 || ord > ordered.length || ordered[(int) ord - 1] != null) {
+            if (ord < 1 || ord > ordered.length || filled[(int) ord - 1]) {
                 throw new SQLException("session ordinal " + ord + " out of range or repeated in " + ordered.length + " rows");
             }
             ordered[(int) ord - 1] = sessions.get(i);
+            filled[(int) ord - 1] = true;
         }
-        return List.of(ordered);
-    }
-
-    private ChatSession session(ResultSet rs, List<JdbcValues.Kind> kinds) throws SQLException {
-        List<String> attrNames = table.attributeColumns();
-        Map<String, Object> attributes;
-        if (attrNames.isEmpty()) {
-            attributes = Map.of();
-        } else {
-            attributes = new LinkedHashMap<>();
-            int attrFirst = MODEL_COLUMNS.length + 1;
-            for (int i = 0; i < attrNames.size(); i++) {
-                int col = attrFirst + i;
-                attributes.put(attrNames.get(i), JdbcValues.read(rs, col, kinds.get(col - 1)));
-            }
-        }
-        String status = rs.getString(2);
-        return new ChatSession(
-                rs.getString(1),
-                status == null ? "unknown" : status,
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6),
-                rs.getString(7),
-                instant(rs, 8),
-                instant(rs, 9),
-                instant(rs, 10),
-                instant(rs, 11),
-                Math.max(0, rs.getLong(12)),
-                instant(rs, 13),
-                attributes);
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    /**
-     * The session columns. Model columns get fixed labels, so that an attribute column with the name of a model
-     * column cannot make a reference in the combined statement ambiguous.
-     */
-    private static String selectList(SessionTable t) {
-        StringBuilder sb = new StringBuilder();
-        for (Column col : MODEL_COLUMNS) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(t.quoted(col)).append(" AS ").append(alias(col));
-        }
-        for (String attr : t.attributeColumns()) {
-            sb.append(", ").append(SqlIdentifiers.quote(attr));
-        }
-        return sb.toString();
-    }
-
-    private static String alias(Column col) {
-        return "\"sessionfeed$" + col.name().toLowerCase(Locale.ROOT) + "\"";
+        return Arrays.asList(ordered);
     }
 
     /**

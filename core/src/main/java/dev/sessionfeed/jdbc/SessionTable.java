@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>The default mapping is the shipped schema ({@code sessionfeed/schema.sql}): table {@code chat_sessions},
  * primary key {@code session_id}, scope "status not {@code archived}, and not ended more than 24 h ago",
- * newest first, at most 5,000 sessions. Immutable and thread-safe.
+ * newest first, at most 5,000 sessions. Data read through it is bounded ({@link #maxTextLength()},
+ * {@link #maxSessionBytes()}; ids of 1 to 256 characters). Immutable and thread-safe.
  */
 public final class SessionTable {
 
@@ -77,6 +78,8 @@ public final class SessionTable {
     private final Set<String> hiddenStatuses;
     private final Duration endedRetention;
     private final int maxSessions;
+    private final int maxTextLength;
+    private final int maxSessionBytes;
 
     private SessionTable(Builder b) {
         this.schema = b.schema;
@@ -86,6 +89,8 @@ public final class SessionTable {
         this.hiddenStatuses = Set.copyOf(b.hiddenStatuses);
         this.endedRetention = b.endedRetention;
         this.maxSessions = b.maxSessions;
+        this.maxTextLength = b.maxTextLength;
+        this.maxSessionBytes = b.maxSessionBytes;
     }
 
     /**
@@ -190,10 +195,38 @@ public final class SessionTable {
         return maxSessions;
     }
 
+    /**
+     * The longest text field shown, in characters (code points): {@code status}, visitor and agent ids and names,
+     * {@code subject}. The read statement fetches at most one character more ({@code left(...)}), so the driver never
+     * receives a longer value; a longer one is shown as its first {@code maxTextLength - 1} characters followed by
+     * {@code …} (U+2026). The id is never cut: a row whose id is blank or longer than 256 characters (the limit of
+     * commands, the listener and the client) is left out, with a warning. Default 500.
+     *
+     * @return the cap, in characters
+     */
+    public int maxTextLength() {
+        return maxTextLength;
+    }
+
+    /**
+     * The most bytes one session may cost: the UTF-8 size of its text fields (after {@link #maxTextLength()}) and of
+     * its {@linkplain #attributeColumns() attribute} values in their text form, computed in the read statement. A
+     * session above it is shown with every attribute replaced by {@code …} (U+2026), and the attribute values are
+     * not sent by the database; a warning says so (at most once per 5 minutes, with a count). At least
+     * {@code 24 × maxTextLength} (six text fields of up to four bytes a character), so the text fields always fit.
+     * Default 16,384 (16 KiB).
+     *
+     * @return the cap, in bytes
+     */
+    public int maxSessionBytes() {
+        return maxSessionBytes;
+    }
+
     @Override
     public String toString() {
         return "SessionTable{" + qualifiedTable() + ", columns=" + columns + ", attributes=" + attributeColumns
-                + ", hiddenStatuses=" + hiddenStatuses + ", endedRetention=" + endedRetention + ", maxSessions=" + maxSessions + '}';
+                + ", hiddenStatuses=" + hiddenStatuses + ", endedRetention=" + endedRetention + ", maxSessions=" + maxSessions
+                + ", maxTextLength=" + maxTextLength + ", maxSessionBytes=" + maxSessionBytes + '}';
     }
 
     /** Builds a {@link SessionTable}; every setter validates and names the property and value. Not thread-safe. */
@@ -205,6 +238,8 @@ public final class SessionTable {
         private Set<String> hiddenStatuses = Set.of("archived");
         private Duration endedRetention = Duration.ofHours(24);
         private int maxSessions = 5000;
+        private int maxTextLength = 500;
+        private int maxSessionBytes = 16_384;
 
         private Builder() {
             for (Column c : Column.values()) {
@@ -291,7 +326,8 @@ public final class SessionTable {
         /**
          * The most sessions the feed shows: one full read returns the newest this many, and a by-id refresh that
          * brings in a new session drops the last ones shown beyond it (published as removed; usually the oldest,
-         * as a full read would — see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}). Default 5,000.
+         * as a full read would), and one that removes a session from a full list is followed by a full read that
+     * back-fills the next one (see {@link dev.sessionfeed.SnapshotBuilder#maxSessions()}). Default 5,000.
          *
          * @param max 1 to 1,000,000
          * @return this builder
@@ -302,12 +338,41 @@ public final class SessionTable {
         }
 
         /**
+         * The longest text field shown, in characters; see {@link SessionTable#maxTextLength()}. Default 500.
+         *
+         * @param chars 16 to 100,000
+         * @return this builder
+         */
+        public Builder maxTextLength(int chars) {
+            this.maxTextLength = Checks.intBetween("maxTextLength", chars, 16, 100_000);
+            return this;
+        }
+
+        /**
+         * The most bytes of text and attributes one session may cost; see {@link SessionTable#maxSessionBytes()}.
+         * Default 16,384.
+         *
+         * @param bytes at least {@code 24 × maxTextLength} (checked by {@link #build()}), at most 16 MiB
+         * @return this builder
+         */
+        public Builder maxSessionBytes(int bytes) {
+            this.maxSessionBytes = Checks.intBetween("maxSessionBytes", bytes, 384, 16 * 1024 * 1024);
+            return this;
+        }
+
+        /**
          * Creates the mapping.
          *
          * @return the immutable mapping
-         * @throws IllegalArgumentException when two fields map to the same column
+         * @throws IllegalArgumentException when two fields map to the same column, or when {@code maxSessionBytes}
+         *                                  is below {@code 24 × maxTextLength}
          */
         public SessionTable build() {
+            if ((long) maxSessionBytes < 24L * maxTextLength) {
+                throw new IllegalArgumentException("maxSessionBytes must be at least 24 x maxTextLength (six text fields of up to "
+                        + "4 bytes a character) = " + 24L * maxTextLength + ", was " + maxSessionBytes + " (maxTextLength "
+                        + maxTextLength + ")");
+            }
             Map<String, String> seen = new LinkedHashMap<>();
             for (Map.Entry<Column, String> e : columns.entrySet()) {
                 String prev = seen.put(e.getValue(), e.getKey().name());

@@ -28,7 +28,9 @@ public interface ChangeListener {
      * it cannot read the database at all.
      *
      * @param status the new status
-     * @param reason why, for logs and clients
+     * @param reason why: a short, fixed sentence for people. It reaches every dashboard, so it must never carry
+     *               driver text, host names or ports (log those instead); the feed keeps at most 200 characters of
+     *               it, control characters replaced
      */
     default void onStatus(FeedStatus status, String reason) {
     }

@@ -92,7 +92,8 @@ final class ConnectionSetup {
         try {
             return c.unwrap(PGConnection.class);
         } catch (SQLException e) {
-            throw new ListenUnavailableException("the connection is not a PostgreSQL JDBC (pgjdbc) connection: " + e.getMessage());
+            throw new ListenUnavailableException("the connection is not a PostgreSQL JDBC (pgjdbc) connection: " + e.getMessage(),
+                    ListenUnavailableException.REFUSED);
         }
     }
 
@@ -104,7 +105,7 @@ final class ConnectionSetup {
                 rs.next();
                 if (rs.getBoolean(1)) {
                     throw new ListenUnavailableException("the server is a hot standby (pg_is_in_recovery() = true); "
-                            + "LISTEN/NOTIFY only work on the primary: point the listener at the primary");
+                            + "LISTEN/NOTIFY only work on the primary: point the listener at the primary", ListenUnavailableException.STANDBY);
                 }
                 pid = rs.getInt(2);
             }
@@ -113,7 +114,8 @@ final class ConnectionSetup {
                 st.execute("LISTEN " + SqlIdentifiers.quote(probeChannel));
             } catch (SQLException e) {
                 if ("25006".equals(e.getSQLState()) || "0A000".equals(e.getSQLState())) {
-                    throw new ListenUnavailableException("LISTEN is refused (" + e.getSQLState() + ": " + e.getMessage() + ")");
+                    throw new ListenUnavailableException("LISTEN is refused (" + e.getSQLState() + ": " + e.getMessage() + ")",
+                            "25006".equals(e.getSQLState()) ? ListenUnavailableException.STANDBY : ListenUnavailableException.REFUSED);
                 }
                 throw e;
             }
@@ -135,7 +137,7 @@ final class ConnectionSetup {
                 throw new ListenUnavailableException("a probe notification on the private channel " + probeChannel
                         + " did not come back within " + config.probeDeadline().toMillis() + " ms although queries work; "
                         + "is a transaction- or statement-mode pooler (PgBouncer, RDS Proxy) between the listener and PostgreSQL? "
-                        + "Connect the listener directly or through a session-mode pool");
+                        + "Connect the listener directly or through a session-mode pool", ListenUnavailableException.POOLER);
             }
             PGNotification[] ns = c.awaitNotifications((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
                     config.pollTimeout().toMillis())));

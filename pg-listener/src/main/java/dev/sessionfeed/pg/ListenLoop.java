@@ -4,6 +4,7 @@ import static dev.sessionfeed.pg.ListenerLog.LOG;
 
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.postgresql.PGNotification;
@@ -11,7 +12,10 @@ import org.postgresql.PGNotification;
 /**
  * The steady state on one proven connection: wait for notifications ({@code pollTimeout} at a time) and dispatch
  * them; every {@code probeInterval} send a probe that must come back within {@code probeDeadline}; every
- * {@code queueCheckInterval} read the notification queue usage (and warn above the threshold, at most once a minute).
+ * {@code queueCheckInterval} read the notification queue usage (and warn above the threshold, at most once a minute)
+ * and check the trigger ({@link TriggerCheck}): when it goes missing or outdated the status leaves LIVE for the
+ * fallback's ({@link ListenerHealth#listening}); when it is back, a resync covers what neither the trigger nor the
+ * last poll saw, and the status returns to LIVE.
  * Returns when the source closes; throws when the connection fails, including a probe that does not come back.
  *
  * <p>Threading: {@link #run} runs on the listener thread only; {@code stopped} may turn true from any thread.
@@ -23,18 +27,27 @@ final class ListenLoop {
     private final ListenerConfig config;
     private final NotificationDispatcher dispatcher;
     private final ListenerMetrics metrics;
+    private final ListenerHealth health;
+    private final TriggerCheck triggerCheck;
     private final BooleanSupplier stopped;
     private final RateLimitedWarning queueWarning = new RateLimitedWarning(LOG, QUEUE_WARN_INTERVAL_NANOS);
 
-    ListenLoop(ListenerConfig config, NotificationDispatcher dispatcher, ListenerMetrics metrics, BooleanSupplier stopped) {
+    ListenLoop(ListenerConfig config, NotificationDispatcher dispatcher, ListenerMetrics metrics, ListenerHealth health,
+            TriggerCheck triggerCheck, BooleanSupplier stopped) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
+        this.health = health;
+        this.triggerCheck = triggerCheck;
         this.stopped = stopped;
     }
 
-    /** Listens on {@code c} until the source closes (returns) or the connection fails (throws). */
-    void run(ListenerConnection c) throws SQLException {
+    /**
+     * Listens on {@code c} until the source closes (returns) or the connection fails (throws).
+     *
+     * @param triggerProblem what the trigger check found before going live (null: in place)
+     */
+    void run(ListenerConnection c, String triggerProblem) throws SQLException {
         int pollMillis = (int) config.pollTimeout().toMillis();
         long probeInterval = config.probeInterval().toNanos();
         long probeDeadline = config.probeDeadline().toNanos();
@@ -42,6 +55,8 @@ final class ListenLoop {
         long now = System.nanoTime();
         long nextProbe = now + probeInterval;
         long nextQueueCheck = now;
+        long nextTriggerCheck = now + queueInterval; // it was checked just before going live
+        String problem = triggerProblem;
         String outstanding = null;
         long probeSent = 0;
         while (!stopped.getAsBoolean()) {
@@ -71,7 +86,24 @@ final class ListenLoop {
                 checkQueue(c);
                 nextQueueCheck = System.nanoTime() + queueInterval;
             }
+            if (now - nextTriggerCheck >= 0) {
+                problem = checkTrigger(c, problem);
+                nextTriggerCheck = System.nanoTime() + queueInterval;
+            }
         }
+    }
+
+    /** Checks the trigger; reports a change to the health (after a resync when it is back). Returns the new state. */
+    private String checkTrigger(ListenerConnection c, String before) throws SQLException {
+        String problem = triggerCheck.check(c);
+        if (!Objects.equals(problem, before)) {
+            if (problem == null) {
+                // Changes between the fallback's last poll and the trigger's return were seen by neither.
+                dispatcher.resync("change trigger restored");
+            }
+            health.listening(problem);
+        }
+        return problem;
     }
 
     private void checkQueue(ListenerConnection c) throws SQLException {

@@ -3,6 +3,7 @@ package dev.sessionfeed.pg;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.jdbc.SessionTable;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -43,6 +44,9 @@ final class ListenerConfig {
         Duration fallbackInterval = Duration.ofSeconds(1);
         PollingChangeSource fallback;
         boolean noFallback;
+        /** The host's expected trigger, or null for the default for {@link #table} and {@link #channel}. */
+        PgTriggerInstaller trigger;
+        boolean noTriggerCheck;
     }
 
     private final String channel;
@@ -62,6 +66,7 @@ final class ListenerConfig {
     private final Duration fallbackInterval;
     private final PollingChangeSource fallback;
     private final boolean noFallback;
+    private final List<PgTriggerInstaller> acceptedTriggers;
 
     private ListenerConfig(Draft d) {
         this.channel = d.channel;
@@ -81,6 +86,14 @@ final class ListenerConfig {
         this.fallbackInterval = d.fallbackInterval;
         this.fallback = d.fallback;
         this.noFallback = d.noFallback;
+        if (d.noTriggerCheck) {
+            this.acceptedTriggers = List.of();
+        } else if (d.trigger != null) {
+            this.acceptedTriggers = List.of(d.trigger);
+        } else {
+            PgTriggerInstaller.Builder b = PgTriggerInstaller.builder().table(d.table).channel(d.channel);
+            this.acceptedTriggers = List.of(b.mode(PgTriggerInstaller.Mode.ROW).build(), b.mode(PgTriggerInstaller.Mode.STATEMENT).build());
+        }
     }
 
     /** Freezes the builder's current values (later changes to the draft do not show). */
@@ -171,6 +184,14 @@ final class ListenerConfig {
     /** Whether the host asked for no fallback at all. */
     boolean noFallback() {
         return noFallback;
+    }
+
+    /**
+     * The trigger configurations that count as "in place" for the periodic trigger check: the host's, or the default
+     * trigger for the table and channel in either mode; empty when the check is off.
+     */
+    List<PgTriggerInstaller> acceptedTriggers() {
+        return acceptedTriggers;
     }
 
     /** The bound of one notification wait, after which the watchdog aborts the connection. */

@@ -82,6 +82,11 @@ final class ListenerConnection implements AutoCloseable {
         }
     }
 
+    /** {@link PgTriggerInstaller#check(Connection)} on this connection (two catalog queries). */
+    PgTriggerInstaller.InstallState triggerState(PgTriggerInstaller installer) {
+        return installer.check(connection);
+    }
+
     /** Aborts the connection so that a blocked read fails at once. Any thread; never throws. */
     void abort() {
         abort(connection);

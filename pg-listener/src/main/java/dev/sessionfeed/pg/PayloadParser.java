@@ -17,15 +17,19 @@ import java.util.Set;
  * Strict parser of the trigger's NOTIFY payloads. A payload is only a hint (anyone who can connect may
  * {@code pg_notify}), so this parser accepts exactly the shapes the shipped triggers send and nothing else:
  * <ul>
- *   <li>{@code {"action":"INSERT"|"UPDATE"|"DELETE","session_id":"...","status":...}} (row trigger);</li>
+ *   <li>{@code {"action":"INSERT"|"UPDATE"|"DELETE","session_id":"..."}} (row trigger), also with the
+ *       {@code "status":...} field that row triggers of version 1 sent, since such a trigger may still be installed
+ *       until it is upgraded;</li>
  *   <li>{@code {"action":"INSERT"|"UPDATE"|"DELETE","ids":["...",...]}} (statement trigger);</li>
  *   <li>{@code {"action":"TRUNCATE"}} and {@code {"action":"RESYNC"}}.</li>
  * </ul>
- * {@code status} is accepted but never used: rows are always re-read by id. Thread-safe.
+ * {@code status} is accepted but never used: rows are always re-read by id. Ids are 1 to {@value #MAX_ID_LENGTH}
+ * characters ({@link String#length()}), the limit the commands and the browser client use; the shipped triggers send
+ * a RESYNC notice instead of a longer id. Thread-safe.
  */
 final class PayloadParser {
 
-    /** The longest session id accepted. */
+    /** The longest session id accepted: the same limit as commands, the client, the shipped schema and the triggers. */
     static final int MAX_ID_LENGTH = 256;
     /** The most ids one statement notification may carry (the trigger sends RESYNC beyond). */
     static final int MAX_IDS = 2000;

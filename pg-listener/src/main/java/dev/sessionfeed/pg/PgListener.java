@@ -57,13 +57,14 @@ final class PgListener {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("PgNotifyChangeSource already started");
         }
-        ListenerHealth h = new ListenerHealth(changeListener, fallback, setup.target());
+        ListenerHealth h = new ListenerHealth(changeListener, fallback);
         health = h;
         if (fallback != null) {
             fallback.start(h.fallbackListener());
         }
         NotificationDispatcher dispatcher = new NotificationDispatcher(config, setup.probeChannel(), metrics, changeListener);
-        ReconnectLoop l = new ReconnectLoop(config, setup, dispatcher, h, metrics, watchdog, fallback != null);
+        TriggerCheck triggerCheck = TriggerCheck.of(config.acceptedTriggers(), config.table().qualifiedTable());
+        ReconnectLoop l = new ReconnectLoop(config, setup, dispatcher, h, metrics, watchdog, triggerCheck, fallback != null);
         loop = l;
         ThreadFactory host = config.threadFactory();
         Thread t = (host != null ? host : NamedThreadFactory.single(ListenerConfig.THREAD_NAME)).newThread(l);

@@ -38,6 +38,12 @@ import javax.sql.DataSource;
  *       the status is {@link FeedStatus#DEGRADED} while its polls succeed and {@link FeedStatus#RECOVERING} until
  *       the first one does or while they fail (for example while PostgreSQL itself is down). Without a fallback it
  *       is {@link FeedStatus#RECOVERING}. The fallback is suspended before the status returns to LIVE.</li>
+ *   <li>The trigger is checked after every connect and every {@link Builder#queueCheckInterval}
+ *       ({@link Builder#trigger}): while it is missing or outdated no notification may come, so the status is the
+ *       fallback's (as while disconnected) with a reason saying so, one ERROR is logged, and once it is back a
+ *       resync and LIVE follow. A feed is never {@code live} while it could be stale.</li>
+ *   <li>Status reasons are short, fixed sentences ({@link #statusReason()}): they reach every dashboard, so they
+ *       never carry driver text, host names or ports; the details are in the server log.</li>
  *   <li>Payloads are hints: they are parsed strictly (only the shapes the triggers send, at most
  *       {@link Builder#maxPayloadLength} characters, ids at most 256 characters); anything else causes a resync and
  *       a warning logged at most once per 10 s with a count. The {@code status} field is never used: rows are
@@ -133,9 +139,12 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
     }
 
     /**
-     * Why the status is what it is, for logs and health checks (for example the reason LISTEN cannot work).
+     * Why the status is what it is, for people (dashboards, health checks): one of a few fixed sentences, such as
+     * "listening for changes", "listener disconnected; polling fallback active" or "change trigger missing on the
+     * sessions table; polling fallback active" (the list is in docs/protocol.md). Never driver text: the details
+     * (host, port, the driver's message) are in the server log.
      *
-     * @return a short text, never null
+     * @return a short sentence, never null
      */
     public String statusReason() {
         return listener.statusReason();
@@ -304,7 +313,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * How often {@code pg_notification_queue_usage()} is read. Default 10 s.
+         * How often {@code pg_notification_queue_usage()} is read and the {@linkplain #trigger trigger} checked.
+         * Default 10 s.
          *
          * @param interval 100 ms to 1 h
          * @return this builder
@@ -355,8 +365,8 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
         }
 
         /**
-         * The table mapping and scope the default polling fallback watches. Default {@link SessionTable#defaults()};
-         * use the feed's mapping. Ignored when {@link #fallback} or {@link #noFallback} is set.
+         * The table mapping and scope the default polling fallback watches, and the table of the default
+         * {@linkplain #trigger trigger check}. Default {@link SessionTable#defaults()}; use the feed's mapping.
          *
          * @param table the mapping
          * @return this builder
@@ -394,6 +404,39 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
             }
             d.fallback = polling;
             d.noFallback = false;
+            return this;
+        }
+
+        /**
+         * The trigger this source expects. After every (re)connect and then every {@link #queueCheckInterval} the
+         * source checks it ({@link PgTriggerInstaller#check(java.sql.Connection)}, two catalog queries on the listener
+         * connection); while it is {@linkplain PgTriggerInstaller.InstallState#ABSENT absent} or
+         * {@linkplain PgTriggerInstaller.InstallState#OUTDATED outdated} no notification may come, so the status is
+         * the fallback's ({@link FeedStatus#DEGRADED} while it polls) with the reason "change trigger missing ..."
+         * or "... outdated ...", one ERROR is logged, and once the trigger is back a resync and {@code LIVE} follow.
+         * Default: the default trigger for {@link #table} and {@link #channel}, in either {@linkplain
+         * PgTriggerInstaller.Mode mode} (with or without the {@code updated_at} trigger). Set it when you install with
+         * other function names.
+         *
+         * @param installer the configuration you install the trigger with
+         * @return this builder
+         */
+        public Builder trigger(PgTriggerInstaller installer) {
+            d.trigger = Objects.requireNonNull(installer, "trigger");
+            d.noTriggerCheck = false;
+            return this;
+        }
+
+        /**
+         * No trigger check: for applications that send the notifications themselves instead of through
+         * {@link PgTriggerInstaller}'s trigger. The status is then {@code LIVE} whenever LISTEN works, whether or not
+         * anything notifies.
+         *
+         * @return this builder
+         */
+        public Builder noTriggerCheck() {
+            d.noTriggerCheck = true;
+            d.trigger = null;
             return this;
         }
 

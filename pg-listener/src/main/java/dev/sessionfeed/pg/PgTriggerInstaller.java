@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * <p>Two {@linkplain Mode modes}:
  * <ul>
  *   <li>{@link Mode#ROW} (default): an {@code AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW} trigger sending
- *       {@code {"action":"UPDATE","session_id":"...","status":"..."}} per row.</li>
+ *       {@code {"action":"UPDATE","session_id":"..."}} per row: the id only, no other row value (anyone allowed to
+ *       LISTEN on the channel can read payloads).</li>
  *   <li>{@link Mode#STATEMENT}: {@code FOR EACH STATEMENT} triggers with transition tables sending one
  *       {@code {"action":"UPDATE","ids":["...",...]}} per statement, or {@code {"action":"RESYNC"}} when the ids
  *       would not fit in NOTIFY's 8000-byte payload limit (more than 2000 ids or 7900 bytes).</li>
  * </ul>
+ * In both modes an id longer than 256 characters (the listener's, the commands' and the client's limit) is sent as
+ * {@code {"action":"RESYNC"}} instead: it can never make NOTIFY, and so the host's write, fail.
  * Both also install an {@code AFTER TRUNCATE} trigger sending {@code {"action":"TRUNCATE"}}. Optionally
  * ({@link Builder#touchUpdatedAt(boolean)}, off by default) a {@code BEFORE UPDATE} trigger keeps
  * {@code updated_at} current. The SQL for the default names ships as plain files for migration tools:

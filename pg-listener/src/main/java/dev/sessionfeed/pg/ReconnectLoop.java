@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The listener thread's body: connect ({@link ConnectionSetup}), resync, go LIVE, listen ({@link ListenLoop}); on
+ * The listener thread's body: connect ({@link ConnectionSetup}), check the trigger ({@link TriggerCheck}), resync,
+ * go LIVE (or, without the trigger, stay on the fallback while listening), listen ({@link ListenLoop}); on
  * any failure close the connection, report unhealthy ({@link ListenerHealth}, which resumes the fallback) and retry
  * after core's {@link Backoff} (capped exponential, equal jitter), forever. When LISTEN cannot work at all
  * ({@link ListenUnavailableException}) it says so once as an ERROR and retries every
@@ -30,6 +31,7 @@ final class ReconnectLoop implements Runnable {
     private final ListenerHealth health;
     private final ListenerMetrics metrics;
     private final Watchdog watchdog;
+    private final TriggerCheck triggerCheck;
     private final boolean hasFallback;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
@@ -37,7 +39,7 @@ final class ReconnectLoop implements Runnable {
     private volatile Connection current;
 
     ReconnectLoop(ListenerConfig config, ConnectionSetup setup, NotificationDispatcher dispatcher, ListenerHealth health,
-            ListenerMetrics metrics, Watchdog watchdog, boolean hasFallback) {
+            ListenerMetrics metrics, Watchdog watchdog, TriggerCheck triggerCheck, boolean hasFallback) {
         this.config = config;
         this.setup = setup;
         this.dispatcher = dispatcher;
@@ -45,7 +47,8 @@ final class ReconnectLoop implements Runnable {
         this.metrics = metrics;
         this.watchdog = watchdog;
         this.hasFallback = hasFallback;
-        this.listenLoop = new ListenLoop(config, dispatcher, metrics, this::isStopped);
+        this.triggerCheck = triggerCheck;
+        this.listenLoop = new ListenLoop(config, dispatcher, metrics, health, triggerCheck, this::isStopped);
     }
 
     boolean isStopped() {
@@ -86,10 +89,11 @@ final class ReconnectLoop implements Runnable {
                 live = true;
                 backoff.reset();
                 lastUnavailable = null;
+                String triggerProblem = triggerCheck.check(lc);
                 dispatcher.resync(everConnected ? "listener reconnected; changes made meanwhile may have been missed" : "listener connected");
                 everConnected = true;
-                health.live("listening on channel " + config.channel());
-                listenLoop.run(lc);
+                health.listening(triggerProblem);
+                listenLoop.run(lc, triggerProblem);
             } catch (ListenUnavailableException e) {
                 disconnected(lc);
                 if (stopped.get()) {
@@ -102,7 +106,7 @@ final class ReconnectLoop implements Runnable {
                             setup.target(), e.getMessage(), hasFallback ? "" : " (none configured: changes are NOT seen)",
                             config.unavailableRetryInterval().toMillis());
                 }
-                health.unhealthy(e.getMessage());
+                health.unhealthy(e.reason());
                 await(config.unavailableRetryInterval());
             } catch (Throwable e) {
                 disconnected(lc);
@@ -123,7 +127,8 @@ final class ReconnectLoop implements Runnable {
                 } else {
                     LOG.debug("cannot connect the listener to {} (attempt {}): {}", setup.target(), attempt + 1, lastFailure);
                 }
-                health.unhealthy("listener disconnected: " + lastFailure);
+                // Dashboards see a fixed sentence; the failure itself (which may name the host and port) is logged above.
+                health.unhealthy(ListenerHealth.DISCONNECTED);
                 if (!(e instanceof SQLException)) {
                     // Not a database failure: a bug or a JVM error. Logged with its stack; the loop still goes on.
                     LOG.error("unexpected failure in the listener thread; reconnecting", e);

@@ -16,8 +16,12 @@ import java.util.List;
  */
 final class TriggerSql {
 
-    /** Version of the generated SQL; part of the marker comment on the function. */
-    static final int VERSION = 1;
+    /**
+     * Version of the generated SQL; part of the marker comment on the function. 2: payloads carry no
+     * {@code status} (any role that can LISTEN could watch every session's status), and an id longer than
+     * {@link PayloadParser#MAX_ID_LENGTH} characters sends a RESYNC notice instead of a payload NOTIFY may refuse.
+     */
+    static final int VERSION = 2;
     /** Prefix of the marker comment. */
     static final String MARKER_PREFIX = "sessionfeed-pg-trigger";
 
@@ -212,28 +216,33 @@ final class TriggerSql {
 
     private String rowFunction() {
         String id = table.quoted(SessionTable.Column.ID);
-        String status = table.quoted(SessionTable.Column.STATUS);
         String ch = literal(channel);
         return "CREATE OR REPLACE FUNCTION " + qualifiedNotifyFunction() + "() RETURNS trigger LANGUAGE plpgsql AS " + BODY_QUOTE + "\n"
                 + "BEGIN\n"
-                + "    -- A hint only: SessionFeed re-reads the row by id and never trusts the payload.\n"
+                + "    -- A hint only: SessionFeed re-reads the row by id and never trusts the payload. No row values other\n"
+                + "    -- than the id: anyone allowed to LISTEN would see them. An id too long for the listener (or for NOTIFY's\n"
+                + "    -- 8000 bytes, which would fail the host's write) asks for a full rebuild instead.\n"
                 + "    IF TG_OP = 'TRUNCATE' THEN\n"
                 + "        PERFORM pg_notify(" + ch + ", '{\"action\":\"TRUNCATE\"}');\n"
                 + "    ELSIF TG_OP = 'DELETE' THEN\n"
-                + "        PERFORM pg_notify(" + ch + ", json_build_object('action', TG_OP, 'session_id', OLD." + id
-                + "::text, 'status', OLD." + status + "::text)::text);\n"
+                + "        PERFORM pg_notify(" + ch + ", " + rowPayload("TG_OP", "OLD." + id) + ");\n"
                 + "    ELSE\n"
                 + "        IF TG_OP = 'UPDATE' AND OLD." + id + " IS DISTINCT FROM NEW." + id + " THEN\n"
                 + "            -- The primary key changed: the old id is gone.\n"
-                + "            PERFORM pg_notify(" + ch + ", json_build_object('action', 'DELETE', 'session_id', OLD." + id
-                + "::text, 'status', OLD." + status + "::text)::text);\n"
+                + "            PERFORM pg_notify(" + ch + ", " + rowPayload("'DELETE'", "OLD." + id) + ");\n"
                 + "        END IF;\n"
-                + "        PERFORM pg_notify(" + ch + ", json_build_object('action', TG_OP, 'session_id', NEW." + id
-                + "::text, 'status', NEW." + status + "::text)::text);\n"
+                + "        PERFORM pg_notify(" + ch + ", " + rowPayload("TG_OP", "NEW." + id) + ");\n"
                 + "    END IF;\n"
                 + "    RETURN NULL;\n"
                 + "END\n"
                 + BODY_QUOTE;
+    }
+
+    /** The row trigger's payload for one id, or the RESYNC notice when the id is null or too long. */
+    private static String rowPayload(String action, String idRef) {
+        return "CASE WHEN length(" + idRef + "::text) <= " + PayloadParser.MAX_ID_LENGTH
+                + " THEN json_build_object('action', " + action + ", 'session_id', " + idRef + "::text)::text"
+                + " ELSE '{\"action\":\"RESYNC\"}' END";
     }
 
     private String statementFunction() {
@@ -244,6 +253,7 @@ final class TriggerSql {
                 + "DECLARE\n"
                 + "    ids json;\n"
                 + "    n bigint;\n"
+                + "    longest integer;\n"
                 + "    payload text;\n"
                 + "BEGIN\n"
                 + "    -- A hint only: SessionFeed re-reads the rows by id and never trusts the payload.\n"
@@ -251,22 +261,24 @@ final class TriggerSql {
                 + "        payload := '{\"action\":\"TRUNCATE\"}';\n"
                 + "    ELSE\n"
                 + "        IF TG_OP = 'INSERT' THEN\n"
-                + "            SELECT json_agg(c.id), count(*) INTO ids, n\n"
+                + "            SELECT json_agg(c.id), count(*), max(length(c.id)) INTO ids, n, longest\n"
                 + "              FROM (SELECT DISTINCT t." + id + "::text AS id FROM sessionfeed_new t LIMIT " + (limit + 1) + ") c;\n"
                 + "        ELSIF TG_OP = 'UPDATE' THEN\n"
-                + "            SELECT json_agg(c.id), count(*) INTO ids, n\n"
+                + "            SELECT json_agg(c.id), count(*), max(length(c.id)) INTO ids, n, longest\n"
                 + "              FROM (SELECT t." + id + "::text AS id FROM sessionfeed_new t\n"
                 + "                    UNION SELECT t." + id + "::text FROM sessionfeed_old t LIMIT " + (limit + 1) + ") c;\n"
                 + "        ELSE\n"
-                + "            SELECT json_agg(c.id), count(*) INTO ids, n\n"
+                + "            SELECT json_agg(c.id), count(*), max(length(c.id)) INTO ids, n, longest\n"
                 + "              FROM (SELECT DISTINCT t." + id + "::text AS id FROM sessionfeed_old t LIMIT " + (limit + 1) + ") c;\n"
                 + "        END IF;\n"
                 + "        IF n = 0 THEN\n"
                 + "            RETURN NULL;\n"
                 + "        END IF;\n"
                 + "        payload := json_build_object('action', TG_OP, 'ids', ids)::text;\n"
-                + "        -- NOTIFY payloads must stay below 8000 bytes: too many ids means \"rebuild everything\".\n"
-                + "        IF n > " + limit + " OR octet_length(payload) > " + MAX_STATEMENT_PAYLOAD_BYTES + " THEN\n"
+                + "        -- NOTIFY payloads must stay below 8000 bytes: too many ids, or an id too long for the listener,\n"
+                + "        -- means \"rebuild everything\".\n"
+                + "        IF n > " + limit + " OR longest > " + PayloadParser.MAX_ID_LENGTH + " OR octet_length(payload) > "
+                + MAX_STATEMENT_PAYLOAD_BYTES + " THEN\n"
                 + "            payload := '{\"action\":\"RESYNC\"}';\n"
                 + "        END IF;\n"
                 + "    END IF;\n"

@@ -176,7 +176,7 @@ class PgNotifyChangeSourceTest extends PgTestSupport {
         PgTriggerInstaller installer = PgTriggerInstaller.builder().channel("Mixed$Case").functionName("sf_mixed").build();
         installer.install(db.dataSource());
         try {
-            startLive(sourceBuilder().channel("Mixed$Case"));
+            startLive(sourceBuilder().channel("Mixed$Case").trigger(installer)); // custom function name: say which trigger to check
             db.execute("INSERT INTO chat_sessions (session_id) VALUES ('m-1')");
             await().atMost(WAIT).until(() -> listener.sawSignalFor("m-1"));
         } finally {
