@@ -4,6 +4,7 @@ import dev.sessionfeed.Replay;
 import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.Snapshot;
 import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
@@ -282,8 +283,9 @@ public final class Connection {
         try {
             result = handler.handle(cmd, identity.name());
         } catch (CommandException e) {
-            audit(cmd, e.code().wireName());
-            error(e.code(), e.getMessage(), cmd.id());
+            ErrorCode code = errorCode(e.failure());
+            audit(cmd, code.wireName());
+            error(code, e.getMessage(), cmd.id());
             return;
         } catch (RuntimeException | Error e) {
             audit(cmd, "internal");
@@ -300,6 +302,19 @@ public final class Connection {
             // The refresh may complete on the feed's rebuild thread, which must never call the container.
             controlHandedOff(hub.codec.encode(new ServerMessage.Ack(hub.feed.epoch(), now(), cmd.id(), r, ackSeq)));
         });
+    }
+
+    /** The protocol error code a handler's {@link CommandFailure} is answered with. */
+    static ErrorCode errorCode(CommandFailure failure) {
+        switch (failure) {
+            case NOT_FOUND:
+                return ErrorCode.NOT_FOUND;
+            case NOT_PERMITTED:
+                return ErrorCode.FORBIDDEN;
+            case INVALID:
+            default:
+                return ErrorCode.BAD_REQUEST;
+        }
     }
 
     private void audit(SessionCommand cmd, String outcome) {
