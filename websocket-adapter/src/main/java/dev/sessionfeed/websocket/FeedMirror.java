@@ -44,11 +44,6 @@ final class FeedMirror {
         return epoch;
     }
 
-    /** @return the recent deltas */
-    DeltaWindow window() {
-        return window;
-    }
-
     /**
      * Records a broadcast delta and the snapshot it led to; called by the feed's rebuild thread before the change
      * is queued on any connection (so a connection that sees the change queued sees this snapshot too).

@@ -50,8 +50,7 @@ final class Replies {
         return codec.encode(new ServerMessage.Error(epoch, now(), commandId, code, message, correlationId));
     }
 
-    /** @return the options' clock's instant, for frames encoded elsewhere */
-    Instant now() {
+    private Instant now() {
         return options.clock().instant();
     }
 }
