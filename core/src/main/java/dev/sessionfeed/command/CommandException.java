@@ -1,37 +1,37 @@
 package dev.sessionfeed.command;
 
 import dev.sessionfeed.SessionFeedException;
-import dev.sessionfeed.protocol.ErrorCode;
 import java.util.Objects;
 
 /**
  * A command that could not be carried out for a reason the client may know: the message goes to the client
- * in an {@code error} frame, so it must not contain internal details.
+ * (in the WebSocket adapter, in an {@code error} frame), so it must not contain internal details.
  */
 public class CommandException extends SessionFeedException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The protocol error code. */
-    private final ErrorCode code;
+    /** Why the command failed. */
+    private final CommandFailure failure;
 
     /**
      * Creates the exception.
      *
-     * @param code    the protocol error code, for example {@link ErrorCode#NOT_FOUND}
+     * @param failure why the command failed, for example {@link CommandFailure#NOT_FOUND}
      * @param message a client-safe explanation
+     * @throws NullPointerException if {@code failure} is null
      */
-    public CommandException(ErrorCode code, String message) {
+    public CommandException(CommandFailure failure, String message) {
         super(message);
-        this.code = Objects.requireNonNull(code, "code");
+        this.failure = Objects.requireNonNull(failure, "failure");
     }
 
     /**
-     * The protocol error code.
+     * Why the command failed.
      *
-     * @return the code
+     * @return the failure kind, never null
      */
-    public ErrorCode code() {
-        return code;
+    public CommandFailure failure() {
+        return failure;
     }
 }

@@ -2,13 +2,13 @@ package dev.sessionfeed.jdbc;
 
 import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
 import dev.sessionfeed.internal.Checks;
 import dev.sessionfeed.internal.SqlIdentifiers;
 import dev.sessionfeed.jdbc.SessionTable.Column;
-import dev.sessionfeed.protocol.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +29,7 @@ import javax.sql.DataSource;
  *       {@linkplain Builder#archivedAtColumn configured} (default {@code archived_at}), that column to
  *       {@code now()}. Outcome {@code archived}, or {@code already_archived}.</li>
  *   <li>Every change also sets {@code updated_at = now()}, so polling and NOTIFY triggers see it.</li>
- *   <li>An unknown session: {@link CommandException} with {@link ErrorCode#NOT_FOUND}; nothing is recorded, so
+ *   <li>An unknown session: {@link CommandException} with {@link CommandFailure#NOT_FOUND}; nothing is recorded, so
  *       the same command id may be retried.</li>
  * </ul>
  *
@@ -39,7 +39,7 @@ import javax.sql.DataSource;
  * already recorded is not applied again: the stored outcome is returned with {@code replayed = true}. Concurrent
  * commands with the same id are serialized by the primary key (the second insert waits for the first
  * transaction, then sees its row). Reusing an id for a different action or session is rejected with
- * {@link ErrorCode#BAD_REQUEST}.
+ * {@link CommandFailure#INVALID}.
  *
  * <p>Thread-safe: immutable; each call borrows its own connection.
  */
@@ -116,7 +116,7 @@ public final class JdbcCommandHandler implements CommandHandler {
      * @param actor   who asked; stored in the commands table
      * @return the outcome: {@code ended}, {@code already_ended}, {@code archived} or {@code already_archived}
      * @throws NullPointerException if an argument is null
-     * @throws CommandException     {@link ErrorCode#NOT_FOUND} for an unknown session, {@link ErrorCode#BAD_REQUEST}
+     * @throws CommandException     {@link CommandFailure#NOT_FOUND} for an unknown session, {@link CommandFailure#INVALID}
      *                              for an unknown action or a command id reused for another command
      * @throws SessionFeedException when the database fails, with the command id, action, session and table
      */
@@ -125,7 +125,7 @@ public final class JdbcCommandHandler implements CommandHandler {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(actor, "actor");
         if (!ACTIONS.contains(command.action())) {
-            throw new CommandException(ErrorCode.BAD_REQUEST, "unknown action: " + command.action());
+            throw new CommandException(CommandFailure.INVALID, "unknown action: " + command.action());
         }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
@@ -168,7 +168,7 @@ public final class JdbcCommandHandler implements CommandHandler {
             ps.setString(1, cmd.sessionId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new CommandException(ErrorCode.NOT_FOUND, "session not found: " + cmd.sessionId());
+                    throw new CommandException(CommandFailure.NOT_FOUND, "session not found: " + cmd.sessionId());
                 }
                 status = rs.getString(1);
             }
@@ -209,7 +209,7 @@ public final class JdbcCommandHandler implements CommandHandler {
                     throw new SQLException("command id " + cmd.id() + " conflicted but its row is gone");
                 }
                 if (!cmd.action().equals(rs.getString(1)) || !cmd.sessionId().equals(rs.getString(2))) {
-                    throw new CommandException(ErrorCode.BAD_REQUEST, "command id " + cmd.id()
+                    throw new CommandException(CommandFailure.INVALID, "command id " + cmd.id()
                             + " was already used for another command");
                 }
                 return new CommandResult(rs.getString(3), cmd.sessionId(), true);

@@ -2,6 +2,7 @@ package dev.sessionfeed.examples;
 
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.websocket.SessionFeedEndpoint;
+import dev.sessionfeed.websocket.SessionFeedServlets;
 import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -178,7 +179,7 @@ public final class DemoApp implements AutoCloseable {
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade. Prepended here,
             // after Jetty installed its upgrade filter, so that it runs first.
-            FilterHolder handshake = new FilterHolder(endpoint.handshakeFilter());
+            FilterHolder handshake = new FilterHolder(SessionFeedServlets.handshakeFilter(endpoint));
             handshake.setName("sessionfeed-handshake");
             FilterMapping mapping = new FilterMapping();
             mapping.setFilterName(handshake.getName());

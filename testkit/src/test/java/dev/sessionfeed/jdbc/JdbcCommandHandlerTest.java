@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
-import dev.sessionfeed.protocol.ErrorCode;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
@@ -90,7 +90,7 @@ class JdbcCommandHandlerTest {
     @Test
     void unknownSessionIsNotFoundAndNotRecorded() {
         assertThatThrownBy(() -> handler.handle(cmd("c6", "end_session", "nope"), "a"))
-                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.NOT_FOUND))
                 .hasMessageContaining("nope");
         assertThat(db.queryForLong("SELECT count(*) FROM sessionfeed_commands")).isZero();
 
@@ -119,9 +119,9 @@ class JdbcCommandHandlerTest {
         handler.handle(cmd("c8", "end_session", "s8"), "a");
 
         assertThatThrownBy(() -> handler.handle(cmd("c8", "end_session", "s9"), "a"))
-                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.INVALID));
         assertThatThrownBy(() -> handler.handle(cmd("c8", "archive_session", "s8"), "a"))
-                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.INVALID));
         assertThat(db.queryForLong("SELECT count(*) FROM chat_sessions WHERE session_id = 's9' AND status = 'waiting'")).isEqualTo(1);
     }
 
@@ -198,7 +198,7 @@ class JdbcCommandHandlerTest {
     void rejectsUnknownActionsAndBadConfiguration() {
         assertThat(handler.actions()).containsExactlyInAnyOrder("end_session", "archive_session");
         assertThatThrownBy(() -> handler.handle(cmd("c11", "delete_session", "x"), "a"))
-                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.INVALID));
         JdbcCommandHandler.Builder b = JdbcCommandHandler.builder(db.dataSource());
         String hostile = "x\"; DROP TABLE y; --";
         assertThatThrownBy(() -> b.archivedAtColumn(hostile))

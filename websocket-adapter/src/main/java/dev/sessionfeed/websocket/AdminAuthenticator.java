@@ -9,8 +9,8 @@ import java.util.Optional;
  * <p>Called once per handshake, on a container thread, before the connection receives anything; it may block
  * briefly (for example to look up a token). Returning {@link Optional#empty()} rejects the connection: it is
  * closed with 1008 (policy violation) before a single data frame, or refused with HTTP 401 before the upgrade
- * when {@link SessionFeedEndpoint#handshakeFilter()} is installed. An exception thrown here is logged and
- * treated as a rejection. Implementations must be thread-safe.
+ * when {@linkplain SessionFeedServlets#handshakeFilter the handshake filter} is installed. An exception thrown
+ * here is logged and treated as a rejection. Implementations must be thread-safe.
  */
 @FunctionalInterface
 public interface AdminAuthenticator {

@@ -1,10 +1,6 @@
 package dev.sessionfeed.websocket;
 
 import dev.sessionfeed.SessionFeed;
-import dev.sessionfeed.websocket.internal.FeedConfigurator;
-import dev.sessionfeed.websocket.internal.FeedEndpoint;
-import dev.sessionfeed.websocket.internal.HandshakeFilter;
-import dev.sessionfeed.websocket.internal.Hub;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -27,7 +23,7 @@ import java.util.function.Predicate;
  *
  * <p>What happens on a connection: the container calls the Origin check (not allowed → HTTP 403), then the
  * {@link AdminAuthenticator} (no identity → closed with 1008 before any data frame, or refused with HTTP 401
- * before the upgrade when the {@linkplain #handshakeFilter() handshake filter} is installed). The client gets
+ * before the upgrade when the {@linkplain SessionFeedServlets#handshakeFilter handshake filter} is installed). The client gets
  * {@code hello}; after {@code subscribe} it gets the full state (or, resuming, the deltas it missed) and then
  * every change. Each change is encoded once for all connections. Each connection has at most one send in
  * flight; while it is busy, further state is conflated (it gets the latest state, never an unbounded queue),
@@ -37,10 +33,9 @@ import java.util.function.Predicate;
  * answered with {@code ack} and written to the {@code sessionfeed.audit} logger (who, what, result — never
  * frame bodies or tokens).
  *
- * <p>Threads: the feed's rebuild thread only queues each change on every connection and hands the sends to a
- * fixed pool of {@link WebSocketOptions#senderThreads()} sender threads, so no container call (framing, socket
- * write) ever runs on it. Commands run on at most {@link WebSocketOptions#workerThreads()} worker threads;
- * close frames and pings on two I/O threads; heartbeat and slow-client checks on one housekeeping thread.
+ * <p>Threads: the feed's rebuild thread only queues each change on every connection; no container call (framing,
+ * socket write) ever runs on it. The endpoint's threads and what runs where are described once, under "Threads"
+ * in {@code docs/websocket-adapter.md}.
  *
  * <p>Thread-safe. The endpoint registers itself with the feed on creation; {@link #close()} (idempotent)
  * closes every connection with 1001, removes it from the feed and stops its threads. It does not close the
@@ -101,17 +96,14 @@ public final class SessionFeedEndpoint implements AutoCloseable {
         Objects.requireNonNull(container, "container").addEndpoint(config(path));
     }
 
-    /**
-     * A servlet filter that refuses WebSocket upgrade requests with HTTP 403 (Origin not allowed) or 401 (the
-     * {@link AdminAuthenticator} returned nothing) <em>before</em> the upgrade. Optional: without it the
-     * endpoint still refuses them (403 from the container's Origin check; 1008 close before any data for
-     * authentication). Map it to the endpoint's path. Needs the Servlet API at run time; the authenticator
-     * runs once in the filter and once in the handshake.
-     *
-     * @return a new filter bound to this endpoint
-     */
-    public jakarta.servlet.Filter handshakeFilter() {
-        return new HandshakeFilter(hub, configurator);
+    /** For {@link SessionFeedServlets}: the hub. */
+    Hub hub() {
+        return hub;
+    }
+
+    /** For {@link SessionFeedServlets}: the configurator (the Origin rule). */
+    FeedConfigurator configurator() {
+        return configurator;
     }
 
     /**
@@ -146,9 +138,7 @@ public final class SessionFeedEndpoint implements AutoCloseable {
     }
 
     /**
-     * The endpoint's counters: connections, broadcasts, shared encodes, frames and chars sent, conflations,
-     * slow clients closed, commands refused as busy, and the feed's rebuild-thread time spent in this endpoint.
-     * Cheap (no lock over the connections' sends); call it as often as a metrics scrape needs. Thread-safe; the
+     * The endpoint's counters (each listed under "Stats" in {@code docs/websocket-adapter.md}). Cheap (no lock over the connections' sends); call it as often as a metrics scrape needs. Thread-safe; the
      * snapshot is not atomic across fields (see {@link WebSocketStats}). Keeps working after {@link #close()}.
      *
      * @return a new immutable snapshot

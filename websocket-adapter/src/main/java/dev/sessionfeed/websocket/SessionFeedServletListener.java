@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>When the container allows it (listeners declared in {@code web.xml}/annotations or added by an
- * initializer), the {@linkplain SessionFeedEndpoint#handshakeFilter() handshake filter} is mapped to the path
+ * initializer), the {@linkplain SessionFeedServlets#handshakeFilter handshake filter} is mapped to the path
  * too, so unauthenticated handshakes get HTTP 401 before the upgrade; otherwise they are closed with 1008.
  */
 public abstract class SessionFeedServletListener implements ServletContextListener {
@@ -94,7 +94,7 @@ public abstract class SessionFeedServletListener implements ServletContextListen
         endpoint = e;
         if (installHandshakeFilter()) {
             try {
-                FilterRegistration.Dynamic f = context.addFilter("sessionfeed-handshake-" + path(), e.handshakeFilter());
+                FilterRegistration.Dynamic f = context.addFilter("sessionfeed-handshake-" + path(), SessionFeedServlets.handshakeFilter(e));
                 if (f != null) {
                     f.addMappingForUrlPatterns(null, false, path());
                 }

@@ -331,11 +331,9 @@ public final class WebSocketOptions {
         }
 
         /**
-         * The factory for all of the endpoint's threads: the housekeeping thread (heartbeat, idle and slow-client
-         * checks), the {@linkplain #senderThreads sender threads} (start the sends of broadcasts), the
-         * {@linkplain #workerThreads worker threads} (commands) and two I/O threads (close frames and pings,
-         * which some containers write blocking). The endpoint shuts these threads down on close; it never
-         * shuts down the factory. Default: daemon threads named {@code sessionfeed-ws-housekeeping-1},
+         * The factory for all of the endpoint's threads (what each does: "Threads" in
+         * {@code docs/websocket-adapter.md}). The endpoint shuts these threads down on close; it never shuts down
+         * the factory. Default: daemon threads named {@code sessionfeed-ws-housekeeping-1},
          * {@code sessionfeed-ws-send-N}, {@code sessionfeed-ws-worker-N} and {@code sessionfeed-ws-io-N}.
          *
          * @param factory the factory

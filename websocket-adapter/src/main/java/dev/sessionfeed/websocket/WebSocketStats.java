@@ -1,54 +1,226 @@
 package dev.sessionfeed.websocket;
 
 /**
- * A snapshot of a {@link SessionFeedEndpoint}'s counters, from {@link SessionFeedEndpoint#stats()}. Immutable.
+ * One immutable snapshot of a {@link SessionFeedEndpoint}'s counters, from {@link SessionFeedEndpoint#stats()}:
+ * monotonic counters (they only grow while the endpoint lives; subtract two snapshots for a rate) and one gauge
+ * ({@link #openConnections()}). Durations are cumulative nanoseconds with a matching count
+ * ({@link #broadcasterNanos()} / {@link #broadcasts()}, {@link #fanOutWaitNanos()} / {@link #fanOutWaits()}), so a
+ * timer can be bound to them. Every name, its unit and meaning is listed under "Stats" in
+ * {@code docs/websocket-adapter.md}; the endpoint's metrics holder uses the same names.
  *
- * <p>Every counter except {@code openConnections} is monotonic: it only grows from 0 over the endpoint's life,
- * so rates and averages come from the difference of two snapshots (for example the rebuild-thread time per
- * broadcast is {@code Δ broadcasterNanos / Δ broadcasts}). The counters are updated without a global lock and
- * read one after another, so a snapshot is <em>not</em> atomic across fields: a broadcast that runs while
- * {@code stats()} reads may be counted in {@code broadcasts} but not yet in {@code broadcasterNanos}, or the
- * reverse. Take snapshots while the feed is quiet when exact ratios matter.
- *
- * @param openConnections       the open, authenticated connections at the time of the snapshot (not counting
- *                              those being closed)
- * @param broadcasts            the feed events handled: changes ({@code Broadcaster.onDelta}) and status changes
- *                              ({@code Broadcaster.onStatus})
- * @param sharedEncodes         frames encoded once and shared by all connections ({@code session_delta},
- *                              {@code session_update}, {@code metrics_update}, {@code status}): per broadcast
- *                              this does not grow with the number of connections
- * @param framesSent            text frames the container reported as sent (all types, including replies)
- * @param charsSent             the length in chars ({@link String#length()}, not bytes) of those frames
- * @param mergedChanges         changes folded, for one connection, into a delta already waiting for it (it was
- *                              behind)
- *                              (sent as one merged {@code session_delta}; encoded once per step for all
- *                              connections behind by the same changes)
- * @param fullStateConflations  times a connection's queued changes were replaced by "the latest full state"
- *                              (a full-state client was busy, a delta client was more than
- *                              {@link WebSocketOptions#maxQueuedFrames()} changes behind or missed a change)
- * @param slowClientsClosed     connections closed with 1013 because a send stayed unfinished past
- *                              {@link WebSocketOptions#slowClientGrace()} or replies were not read
- * @param commandsRejectedBusy  commands answered {@code rate_limited} because every worker thread was busy
- *                              and the command queue was full ({@link WebSocketOptions#workerThreads()})
- * @param broadcasterNanos      nanoseconds the feed's rebuild thread spent inside this endpoint's broadcaster
- *                              callbacks, in total (including {@code fanOutWaitNanos})
- * @param fanOutWaitNanos       of those, nanoseconds the rebuild thread waited for the sender threads to start
- *                              the previous change's sends before queuing the next (backpressure: meanwhile the
- *                              feed merges new signals into its next read)
- * @param fanOutWaitsTimedOut   waits that hit their bound (100 ms) and queued the change anyway (a container
- *                              call that takes that long holds a sender thread)
+ * <p>The counters are read one by one, so a snapshot is not atomic across them (for example
+ * {@link #framesSent()} may already count a frame whose {@link #charsSent()} is not yet added). Immutable and
+ * thread-safe; only the endpoint creates snapshots.
  */
-public record WebSocketStats(
-        int openConnections,
-        long broadcasts,
-        long sharedEncodes,
-        long framesSent,
-        long charsSent,
-        long mergedChanges,
-        long fullStateConflations,
-        long slowClientsClosed,
-        long commandsRejectedBusy,
-        long broadcasterNanos,
-        long fanOutWaitNanos,
-        long fanOutWaitsTimedOut) {
+public final class WebSocketStats {
+
+    private final int openConnections;
+    private final long broadcasts;
+    private final long broadcasterNanos;
+    private final long sharedEncodes;
+    private final long framesSent;
+    private final long charsSent;
+    private final long mergedChanges;
+    private final long fullStateConflations;
+    private final long slowClientsClosed;
+    private final long commandsRejectedBusy;
+    private final long fanOutWaits;
+    private final long fanOutWaitNanos;
+    private final long fanOutWaitsTimedOut;
+
+    private WebSocketStats(Builder b) {
+        this.openConnections = b.openConnections;
+        this.broadcasts = b.broadcasts;
+        this.broadcasterNanos = b.broadcasterNanos;
+        this.sharedEncodes = b.sharedEncodes;
+        this.framesSent = b.framesSent;
+        this.charsSent = b.charsSent;
+        this.mergedChanges = b.mergedChanges;
+        this.fullStateConflations = b.fullStateConflations;
+        this.slowClientsClosed = b.slowClientsClosed;
+        this.commandsRejectedBusy = b.commandsRejectedBusy;
+        this.fanOutWaits = b.fanOutWaits;
+        this.fanOutWaitNanos = b.fanOutWaitNanos;
+        this.fanOutWaitsTimedOut = b.fanOutWaitsTimedOut;
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Gauge: open, authenticated connections, not counting those being closed.
+     *
+     * @return the count
+     */
+    public int openConnections() {
+        return openConnections;
+    }
+
+    /**
+     * Counter: feed events handled ({@code Broadcaster.onDelta} and {@code onStatus} calls).
+     *
+     * @return the count
+     */
+    public long broadcasts() {
+        return broadcasts;
+    }
+
+    /**
+     * Counter: nanoseconds the feed's rebuild thread spent inside this endpoint's broadcaster callbacks, in total
+     * (including {@link #fanOutWaitNanos()}); divide by {@link #broadcasts()} for the mean.
+     *
+     * @return cumulative nanoseconds
+     */
+    public long broadcasterNanos() {
+        return broadcasterNanos;
+    }
+
+    /**
+     * Counter: frames encoded once and shared by all connections ({@code session_delta}, merged
+     * {@code session_delta}, {@code session_update}, {@code metrics_update}, {@code status}); per broadcast this
+     * does not grow with the number of connections.
+     *
+     * @return the count
+     */
+    public long sharedEncodes() {
+        return sharedEncodes;
+    }
+
+    /**
+     * Counter: text frames the container reported as sent (all types, including replies; not pings).
+     *
+     * @return the count
+     */
+    public long framesSent() {
+        return framesSent;
+    }
+
+    /**
+     * Counter: the length in chars ({@link String#length()}, not bytes) of the {@link #framesSent()}.
+     *
+     * @return cumulative chars
+     */
+    public long charsSent() {
+        return charsSent;
+    }
+
+    /**
+     * Counter: changes folded, for one connection that was behind, into a delta already waiting for it (sent as one
+     * merged {@code session_delta}, encoded once per step for all connections behind by the same changes).
+     *
+     * @return the count
+     */
+    public long mergedChanges() {
+        return mergedChanges;
+    }
+
+    /**
+     * Counter: times a connection's queued changes were replaced by "the latest full state" (a full-state client
+     * was busy; a delta client was more than {@link WebSocketOptions#maxQueuedFrames()} changes behind, missed a
+     * change, or its changes left the adapter's delta window).
+     *
+     * @return the count
+     */
+    public long fullStateConflations() {
+        return fullStateConflations;
+    }
+
+    /**
+     * Counter: connections closed with 1013 because a send stayed unfinished past
+     * {@link WebSocketOptions#slowClientGrace()} or replies were not read.
+     *
+     * @return the count
+     */
+    public long slowClientsClosed() {
+        return slowClientsClosed;
+    }
+
+    /**
+     * Counter: commands answered {@code rate_limited} because every worker thread was busy and the command queue
+     * was full ({@link WebSocketOptions#workerThreads()}).
+     *
+     * @return the count
+     */
+    public long commandsRejectedBusy() {
+        return commandsRejectedBusy;
+    }
+
+    /**
+     * Counter: times the rebuild thread waited for the sender threads (fan-out backpressure).
+     *
+     * @return the count
+     */
+    public long fanOutWaits() {
+        return fanOutWaits;
+    }
+
+    /**
+     * Counter: of {@link #broadcasterNanos()}, nanoseconds the rebuild thread waited for the sender threads to start
+     * the previous change's sends before queuing the next (backpressure: meanwhile the feed merges new signals into
+     * its next read); divide by {@link #fanOutWaits()} for the mean.
+     *
+     * @return cumulative nanoseconds
+     */
+    public long fanOutWaitNanos() {
+        return fanOutWaitNanos;
+    }
+
+    /**
+     * Counter: of {@link #fanOutWaits()}, those that hit their bound (100 ms) and queued the change anyway (a
+     * container call that takes that long holds a sender thread).
+     *
+     * @return the count
+     */
+    public long fanOutWaitsTimedOut() {
+        return fanOutWaitsTimedOut;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketStats{openConnections=" + openConnections + ", broadcasts=" + broadcasts
+                + ", broadcasterNanos=" + broadcasterNanos + ", sharedEncodes=" + sharedEncodes
+                + ", framesSent=" + framesSent + ", charsSent=" + charsSent + ", mergedChanges=" + mergedChanges
+                + ", fullStateConflations=" + fullStateConflations + ", slowClientsClosed=" + slowClientsClosed
+                + ", commandsRejectedBusy=" + commandsRejectedBusy + ", fanOutWaits=" + fanOutWaits
+                + ", fanOutWaitNanos=" + fanOutWaitNanos + ", fanOutWaitsTimedOut=" + fanOutWaitsTimedOut + '}';
+    }
+
+    /** Builds a snapshot; used by the endpoint's metrics holder (and tests). Not thread-safe. */
+    static final class Builder {
+        private int openConnections;
+        private long broadcasts;
+        private long broadcasterNanos;
+        private long sharedEncodes;
+        private long framesSent;
+        private long charsSent;
+        private long mergedChanges;
+        private long fullStateConflations;
+        private long slowClientsClosed;
+        private long commandsRejectedBusy;
+        private long fanOutWaits;
+        private long fanOutWaitNanos;
+        private long fanOutWaitsTimedOut;
+
+        private Builder() {
+        }
+
+        Builder openConnections(int v) { openConnections = v; return this; }
+        Builder broadcasts(long v) { broadcasts = v; return this; }
+        Builder broadcasterNanos(long v) { broadcasterNanos = v; return this; }
+        Builder sharedEncodes(long v) { sharedEncodes = v; return this; }
+        Builder framesSent(long v) { framesSent = v; return this; }
+        Builder charsSent(long v) { charsSent = v; return this; }
+        Builder mergedChanges(long v) { mergedChanges = v; return this; }
+        Builder fullStateConflations(long v) { fullStateConflations = v; return this; }
+        Builder slowClientsClosed(long v) { slowClientsClosed = v; return this; }
+        Builder commandsRejectedBusy(long v) { commandsRejectedBusy = v; return this; }
+        Builder fanOutWaits(long v) { fanOutWaits = v; return this; }
+        Builder fanOutWaitNanos(long v) { fanOutWaitNanos = v; return this; }
+        Builder fanOutWaitsTimedOut(long v) { fanOutWaitsTimedOut = v; return this; }
+
+        WebSocketStats build() {
+            return new WebSocketStats(this);
+        }
+    }
 }

@@ -38,7 +38,7 @@ class JettyCompatibilityTest extends ContainerCompatibilityKit {
         // before it, so it is prepended afterwards.
         for (Mount m : mounts) {
             if (m.filter()) {
-                FilterHolder holder = new FilterHolder(m.endpoint().handshakeFilter());
+                FilterHolder holder = new FilterHolder(SessionFeedServlets.handshakeFilter(m.endpoint()));
                 holder.setName("sessionfeed-handshake" + m.path());
                 context.getServletHandler().addFilter(holder);
                 FilterMapping mapping = new FilterMapping();

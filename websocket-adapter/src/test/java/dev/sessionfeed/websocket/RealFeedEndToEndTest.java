@@ -11,10 +11,10 @@ import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.SnapshotBuilder;
 import dev.sessionfeed.SnapshotRead;
 import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
-import dev.sessionfeed.protocol.ErrorCode;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
@@ -336,7 +336,7 @@ class RealFeedEndToEndTest {
                     ps.setString(1, command.sessionId());
                     if (ps.executeUpdate() == 0) {
                         c.rollback();
-                        throw new CommandException(ErrorCode.NOT_FOUND, "no session '" + command.sessionId() + "'");
+                        throw new CommandException(CommandFailure.NOT_FOUND, "no session '" + command.sessionId() + "'");
                     }
                 }
                 c.commit();

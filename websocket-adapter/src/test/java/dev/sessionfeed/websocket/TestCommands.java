@@ -2,10 +2,10 @@ package dev.sessionfeed.websocket;
 
 import dev.sessionfeed.ChatSession;
 import dev.sessionfeed.command.CommandException;
+import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
-import dev.sessionfeed.protocol.ErrorCode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +39,7 @@ final class TestCommands implements CommandHandler {
         }
         ChatSession s = feed.get(command.sessionId());
         if (s == null) {
-            throw new CommandException(ErrorCode.NOT_FOUND, "no session '" + command.sessionId() + "'");
+            throw new CommandException(CommandFailure.NOT_FOUND, "no session '" + command.sessionId() + "'");
         }
         String status = command.action().equals("end_session") ? "ended" : "archived";
         feed.upsert(new ChatSession(s.id(), status, s.visitorId(), s.visitorName(), s.agentId(), s.agentName(),

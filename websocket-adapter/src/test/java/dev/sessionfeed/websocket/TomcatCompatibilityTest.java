@@ -56,7 +56,7 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
                     }
                 });
                 if (m.filter()) {
-                    servletContext.addFilter("sessionfeed-handshake" + m.path(), m.endpoint().handshakeFilter())
+                    servletContext.addFilter("sessionfeed-handshake" + m.path(), SessionFeedServlets.handshakeFilter(m.endpoint()))
                             .addMappingForUrlPatterns(null, false, m.path());
                 }
             }

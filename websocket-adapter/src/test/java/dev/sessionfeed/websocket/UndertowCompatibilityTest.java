@@ -48,7 +48,7 @@ class UndertowCompatibilityTest extends ContainerCompatibilityKit {
         for (Mount m : mounts) {
             if (m.filter()) {
                 String name = "sessionfeed-handshake" + m.path();
-                Filter filter = m.endpoint().handshakeFilter();
+                Filter filter = SessionFeedServlets.handshakeFilter(m.endpoint());
                 deployment.addFilter(new FilterInfo(name, Filter.class, new ImmediateInstanceFactory<>(filter)));
                 deployment.addFilterUrlMapping(name, m.path(), DispatcherType.REQUEST);
             }

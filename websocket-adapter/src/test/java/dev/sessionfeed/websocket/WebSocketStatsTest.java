@@ -67,18 +67,20 @@ class WebSocketStatsTest {
         }
         awaitCountsSettled();
         WebSocketStats after = endpoint.stats();
-        return new WebSocketStats(after.openConnections(),
-                after.broadcasts() - before.broadcasts(),
-                after.sharedEncodes() - before.sharedEncodes(),
-                after.framesSent() - before.framesSent(),
-                after.charsSent() - before.charsSent(),
-                after.mergedChanges() - before.mergedChanges(),
-                after.fullStateConflations() - before.fullStateConflations(),
-                after.slowClientsClosed() - before.slowClientsClosed(),
-                after.commandsRejectedBusy() - before.commandsRejectedBusy(),
-                after.broadcasterNanos() - before.broadcasterNanos(),
-                after.fanOutWaitNanos() - before.fanOutWaitNanos(),
-                after.fanOutWaitsTimedOut() - before.fanOutWaitsTimedOut());
+        return WebSocketStats.builder().openConnections(after.openConnections())
+                .broadcasts(after.broadcasts() - before.broadcasts())
+                .sharedEncodes(after.sharedEncodes() - before.sharedEncodes())
+                .framesSent(after.framesSent() - before.framesSent())
+                .charsSent(after.charsSent() - before.charsSent())
+                .mergedChanges(after.mergedChanges() - before.mergedChanges())
+                .fullStateConflations(after.fullStateConflations() - before.fullStateConflations())
+                .slowClientsClosed(after.slowClientsClosed() - before.slowClientsClosed())
+                .commandsRejectedBusy(after.commandsRejectedBusy() - before.commandsRejectedBusy())
+                .broadcasterNanos(after.broadcasterNanos() - before.broadcasterNanos())
+                .fanOutWaits(after.fanOutWaits() - before.fanOutWaits())
+                .fanOutWaitNanos(after.fanOutWaitNanos() - before.fanOutWaitNanos())
+                .fanOutWaitsTimedOut(after.fanOutWaitsTimedOut() - before.fanOutWaitsTimedOut())
+                .build();
     }
 
     @Test

@@ -1,6 +1,5 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
-import dev.sessionfeed.websocket.AdminIdentity;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -12,9 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The programmatic endpoint: one instance per connection (made by {@link FeedConfigurator}). Closes
- * unauthenticated connections with 1008 before sending anything; otherwise hands the session to a
- * {@link Connection}.
+ * The container-facing {@link Endpoint} of a {@link SessionFeedEndpoint}: one instance per connection, made by the
+ * endpoint's configurator. Closes unauthenticated connections with 1008 before sending anything; otherwise hands
+ * the session to the endpoint.
+ *
+ * <p>Not an API to call: it is public only because some containers (Jetty 12) refuse an endpoint class that is not
+ * public. It cannot be constructed outside this package; its methods are called by the container only.
  */
 public final class FeedEndpoint extends Endpoint {
 
@@ -34,7 +36,7 @@ public final class FeedEndpoint extends Endpoint {
             auth = config.getUserProperties().get(FeedConfigurator.IDENTITY);
         }
         if (!(auth instanceof AdminIdentity)) {
-            Hub.AUDIT.info("event=rejected reason=unauthenticated connection={}", session.getId());
+            Audit.rejectedUnauthenticated(session.getId());
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized"));
             } catch (IOException e) {
@@ -42,8 +44,8 @@ public final class FeedEndpoint extends Endpoint {
             }
             return;
         }
-        session.setMaxTextMessageBufferSize(hub.options.maxFrameBytes());
-        raiseContainerIdleTimeout(session, hub.options.idleTimeout().plus(hub.options.heartbeatInterval()).toMillis());
+        session.setMaxTextMessageBufferSize(hub.options().maxFrameBytes());
+        raiseContainerIdleTimeout(session, hub.options().idleTimeout().plus(hub.options().heartbeatInterval()).toMillis());
         Connection c = hub.open(new JakartaTransport(session), (AdminIdentity) auth);
         connection = c;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);

@@ -1,4 +1,4 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;

@@ -1,4 +1,4 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
-import dev.sessionfeed.websocket.AdminIdentity;
-import dev.sessionfeed.websocket.WebSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -348,7 +346,7 @@ class HubFanOutTest {
     void saturatedWorkerPoolAnswersCommandWithErrorNotSilence() throws Exception {
         BlockingHandler handler = new BlockingHandler(release);
         Hub hub = hub(options().workerThreads(2).commandRate(1000, 1000).commandHandler(handler));
-        int capacity = 2 + hub.options.maxQueuedCommands(); // running + waiting
+        int capacity = 2 + hub.options().maxQueuedCommands(); // running + waiting
         HubTest.FakeTransport t = new HubTest.FakeTransport();
         Connection c = subscribe(hub, t, new AdminIdentity("alice", Set.of(AdminIdentity.END_SESSIONS)), false);
         for (int i = 0; i < capacity; i++) {
@@ -396,14 +394,14 @@ class HubFanOutTest {
     @Test
     void rejectedPingDoesNotStallQueuedFrames() throws Exception {
         RefusingExecutor io = new RefusingExecutor();
-        Hub hub = new Hub(feed, options().build(), io, Duration.ofMillis(Hub.MAX_FAN_OUT_WAIT_MS));
+        Hub hub = new Hub(feed, options().build(), io, SendScheduler.DEFAULT_FAN_OUT_WAIT);
         hubs.add(hub);
         HubTest.FakeTransport t = new HubTest.FakeTransport();
         Connection c = subscribe(hub, t, AdminIdentity.readOnly("a"), true);
         await().atMost(DEADLINE).until(() -> t.sent.stream().anyMatch(s -> s.contains("\"status\"")));
 
         // A heartbeat is due: the ping takes the in-flight slot and waits for its thread pool.
-        long due = System.nanoTime() + hub.options.heartbeatInterval().plusSeconds(1).toNanos();
+        long due = System.nanoTime() + hub.options().heartbeatInterval().plusSeconds(1).toNanos();
         Thread tick = new Thread(() -> c.tick(due), "test-housekeeping");
         tick.start();
         assertThat(io.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -444,7 +442,7 @@ class HubFanOutTest {
         int workers = 3;
         Hub hub = hub(options().threadFactory(threads).senderThreads(senders).workerThreads(workers)
                 .commandRate(1000, 1000).commandHandler(handler).heartbeatInterval(Duration.ofMillis(100)));
-        int bound = senders + workers + Hub.IO_THREADS + 1; // + housekeeping
+        int bound = senders + workers + TaskRunner.IO_THREADS + 1; // + housekeeping
         ScheduledExecutorService completer = Executors.newScheduledThreadPool(2);
         try {
             List<RandomlyCompletingTransport> ts = new ArrayList<>();

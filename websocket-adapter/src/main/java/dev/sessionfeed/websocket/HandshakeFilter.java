@@ -1,6 +1,5 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
-import dev.sessionfeed.websocket.HandshakeInfo;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -20,18 +19,12 @@ import java.util.Map;
  * Refuses unauthenticated or foreign-Origin WebSocket upgrade requests with HTTP 401/403 before the upgrade,
  * on servlet containers. Other requests pass through untouched.
  */
-public final class HandshakeFilter implements Filter {
+final class HandshakeFilter implements Filter {
 
     private final Hub hub;
     private final FeedConfigurator configurator;
 
-    /**
-     * Creates the filter.
-     *
-     * @param hub          the endpoint's hub
-     * @param configurator its configurator (for the Origin rule)
-     */
-    public HandshakeFilter(Hub hub, FeedConfigurator configurator) {
+    HandshakeFilter(Hub hub, FeedConfigurator configurator) {
         this.hub = hub;
         this.configurator = configurator;
     }
@@ -48,7 +41,7 @@ public final class HandshakeFilter implements Filter {
                 return;
             }
             if (FeedConfigurator.authenticate(hub, info(req)).isEmpty()) {
-                Hub.AUDIT.info("event=rejected reason=unauthenticated stage=before_upgrade");
+                Audit.rejectedUnauthenticatedBeforeUpgrade();
                 res.sendError(HttpServletResponse.SC_UNAUTHORIZED);
                 return;
             }

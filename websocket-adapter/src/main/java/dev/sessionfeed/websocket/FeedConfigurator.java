@@ -1,7 +1,5 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
-import dev.sessionfeed.websocket.AdminIdentity;
-import dev.sessionfeed.websocket.HandshakeInfo;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Checks the Origin (exact allow-list; the container answers 403 on false), authenticates the handshake,
  * refuses permessage-deflate unless enabled, and makes one {@link FeedEndpoint} per connection.
  */
-public final class FeedConfigurator extends ServerEndpointConfig.Configurator {
+final class FeedConfigurator extends ServerEndpointConfig.Configurator {
 
     static final String IDENTITY = "dev.sessionfeed.websocket.identity";
     private static final Object REJECTED = new Object();
@@ -23,12 +21,7 @@ public final class FeedConfigurator extends ServerEndpointConfig.Configurator {
 
     private final Hub hub;
 
-    /**
-     * Creates the configurator.
-     *
-     * @param hub the endpoint's hub
-     */
-    public FeedConfigurator(Hub hub) {
+    FeedConfigurator(Hub hub) {
         this.hub = hub;
     }
 
@@ -36,16 +29,16 @@ public final class FeedConfigurator extends ServerEndpointConfig.Configurator {
     public boolean checkOrigin(String originHeaderValue) {
         boolean ok = originAllowed(originHeaderValue);
         if (!ok) {
-            Hub.AUDIT.info("event=rejected reason=origin origin={}", originHeaderValue);
+            Audit.rejectedOrigin(originHeaderValue);
         }
         return ok;
     }
 
     boolean originAllowed(String origin) {
         if (origin == null || origin.isEmpty()) {
-            return hub.options.allowMissingOrigin();
+            return hub.options().allowMissingOrigin();
         }
-        return hub.options.allowedOrigins().contains(origin);
+        return hub.options().allowedOrigins().contains(origin);
     }
 
     @Override
@@ -57,7 +50,7 @@ public final class FeedConfigurator extends ServerEndpointConfig.Configurator {
 
     static Optional<AdminIdentity> authenticate(Hub hub, HandshakeInfo info) {
         try {
-            Optional<AdminIdentity> id = hub.options.authenticator().authenticate(info);
+            Optional<AdminIdentity> id = hub.options().authenticator().authenticate(info);
             return id == null ? Optional.empty() : id;
         } catch (RuntimeException e) {
             log.error("the AdminAuthenticator threw; rejecting the handshake ({})", info, e);
@@ -67,7 +60,7 @@ public final class FeedConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        return hub.options.permessageDeflate() ? super.getNegotiatedExtensions(installed, requested) : List.of();
+        return hub.options().permessageDeflate() ? super.getNegotiatedExtensions(installed, requested) : List.of();
     }
 
     @Override

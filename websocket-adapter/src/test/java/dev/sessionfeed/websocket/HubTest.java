@@ -1,4 +1,4 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +12,6 @@ import dev.sessionfeed.Replay;
 import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.Snapshot;
-import dev.sessionfeed.websocket.AdminIdentity;
-import dev.sessionfeed.websocket.WebSocketOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,7 +98,11 @@ class HubTest {
         volatile RuntimeException replayFailure;
 
         SessionDelta publish(int i) {
-            ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, Map.of());
+            return publish(i, Map.of());
+        }
+
+        SessionDelta publish(int i, Map<String, Object> attributes) {
+            ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, attributes);
             long seq = current.seq() + 1;
             ChatMetrics m = new ChatMetrics(Map.of("n", i));
             SessionDelta d = new SessionDelta("e", seq, seq - 1, Instant.EPOCH, List.of(s), List.of(), m);
@@ -151,6 +153,10 @@ class HubTest {
     }
 
     private Connection open(FakeTransport t, boolean deltas) {
+        return open(hub, t, deltas);
+    }
+
+    private static Connection open(Hub hub, FakeTransport t, boolean deltas) {
         Connection c = hub.open(t, AdminIdentity.readOnly("a"));
         c.start();
         c.onText("{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"deltas\":" + deltas + "}");
@@ -159,9 +165,13 @@ class HubTest {
 
     /** A delta client whose sends complete only when the test says so, with hello, full state and status sent. */
     private FakeTransport idleDeltaClient() {
+        return idleDeltaClient(hub);
+    }
+
+    private static FakeTransport idleDeltaClient(Hub hub) {
         FakeTransport t = new FakeTransport();
         t.autoComplete = false;
-        open(t, true);
+        open(hub, t, true);
         t.completeAll();
         return t;
     }
@@ -269,9 +279,10 @@ class HubTest {
         FakeTransport t = idleDeltaClient();
         publishInFlight(List.of(t));
         for (int i = 2; i <= 4; i++) {
-            feed.publish(i); // folded into one waiting delta behind the first
+            // Folded into one waiting delta behind the first; the third change cannot be encoded, so neither can the
+            // merged delta (the adapter builds it from the deltas it was handed, without the feed).
+            feed.publish(i, i == 3 ? Map.of("poison", new Unencodable()) : Map.of());
         }
-        feed.replayFailure = new IllegalStateException("replay broken");
         int sentBefore = t.sent.size();
 
         t.completeAll(); // the completion starts the next send, which cannot be prepared
@@ -282,10 +293,28 @@ class HubTest {
         assertThat(t.sent).hasSize(sentBefore);
     }
 
+    /** A value whose encoding fails (its getter throws). */
+    public static final class Unencodable {
+        public String getValue() {
+            throw new IllegalStateException("cannot encode this");
+        }
+    }
+
     @Test
     void aClientBehindByChangesTheReplayWindowNoLongerHoldsGetsTheFullState() throws Exception {
-        feed.replayWindow = 2;
-        FakeTransport t = idleDeltaClient();
+        // The adapter keeps the last 2 deltas it was handed (instead of reading the feed's replay window).
+        Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8)
+                .slowClientGrace(java.time.Duration.ofMinutes(10)).build(),
+                new Hub.Tuning(null, SendScheduler.DEFAULT_FAN_OUT_WAIT, 2));
+        try {
+            aClientBehindByChangesTheWindowNoLongerHoldsGetsTheFullState(hub);
+        } finally {
+            hub.close();
+        }
+    }
+
+    private void aClientBehindByChangesTheWindowNoLongerHoldsGetsTheFullState(Hub hub) throws Exception {
+        FakeTransport t = idleDeltaClient(hub);
         publishInFlight(List.of(t));
         for (int i = 2; i <= 6; i++) {
             feed.publish(i);

@@ -1,4 +1,4 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 /** A token bucket: {@code burst} tokens, refilled at {@code perSecond}. Thread-safe. */
 final class TokenBucket {

@@ -1,10 +1,10 @@
-package dev.sessionfeed.websocket.internal;
+package dev.sessionfeed.websocket;
 
 import java.io.IOException;
 import java.util.function.Consumer;
 
 /** The sending side of one WebSocket connection, as {@link Connection} needs it (a seam for unit tests). */
-public interface Transport {
+interface Transport {
 
     /**
      * Starts sending a text frame; never called again before {@code done} ran.

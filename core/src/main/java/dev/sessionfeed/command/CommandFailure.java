@@ -1,0 +1,21 @@
+package dev.sessionfeed.command;
+
+/**
+ * Why a {@link CommandHandler} could not carry out a command, in the handler's terms. The transport that received
+ * the command decides how to tell the client (the WebSocket adapter maps these to protocol error codes: see
+ * {@code docs/websocket-adapter.md}); the command SPI knows nothing of the wire protocol.
+ */
+public enum CommandFailure {
+
+    /** The command's session does not exist (or, with scoped views, is outside the admin's scope). */
+    NOT_FOUND,
+
+    /**
+     * The command cannot be accepted as sent: an unknown action, bad arguments, or a command id already used for
+     * another command.
+     */
+    INVALID,
+
+    /** The admin may not do this to this session, although the action itself is permitted to them. */
+    NOT_PERMITTED
+}
