@@ -3,21 +3,18 @@ package dev.sessionfeed.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionfeed.testkit.FeedWebSocketClient;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,21 +92,10 @@ class DemoAppHttpTest {
 
     @Test
     void theEndpointAcceptsABearerTokenAndSaysHello() throws Exception {
-        CompletableFuture<String> first = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocketBuilder()
-                .header("Authorization", "Bearer http-admin-token")
-                .header("Origin", app.baseUrl())
-                .buildAsync(URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        first.complete(data.toString());
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        try {
-            assertThat(first.get(10, TimeUnit.SECONDS)).contains("\"type\":\"hello\"", "\"protocol\":1");
-        } finally {
-            ws.abort();
+        try (FeedWebSocketClient ws = FeedWebSocketClient.open(endpoint(),
+                Map.of("Authorization", "Bearer http-admin-token", "Origin", app.baseUrl()))) {
+            String first = ws.await(frame -> true, "the first frame").toString();
+            assertThat(first).contains("\"type\":\"hello\"", "\"protocol\":1");
         }
     }
 
@@ -120,17 +106,20 @@ class DemoAppHttpTest {
         assertThat(handshakeStatus("Bearer http-admin-token", "https://admin.example.test")).isEqualTo(101);
     }
 
+    private static URI endpoint() {
+        return URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH);
+    }
+
     private static int handshakeStatus(String authorization, String origin) {
-        WebSocket.Builder b = http.newWebSocketBuilder().header("Origin", origin);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Origin", origin);
         if (authorization != null) {
-            b.header("Authorization", authorization);
+            headers.put("Authorization", authorization);
         }
         try {
-            WebSocket ws = b.buildAsync(URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH),
-                    new WebSocket.Listener() { }).join();
-            ws.abort();
+            FeedWebSocketClient.open(endpoint(), headers).close();
             return 101;
-        } catch (CompletionException e) {
+        } catch (IllegalStateException e) {
             assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
             return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
+import dev.sessionfeed.testkit.FakeSessionFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ class HubFanOutTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private final HubTest.ManualFeed feed = new HubTest.ManualFeed();
+    private final FakeSessionFeed feed = new FakeSessionFeed();
     private final List<Hub> hubs = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -146,10 +147,10 @@ class HubFanOutTest {
         CountDownLatch gate = new CountDownLatch(1);
         ThreadRecordingTransport blocker = new ThreadRecordingTransport(true, gate);
         List<ThreadRecordingTransport> others = stuckSenderWithHealthyOthers(hub, blocker);
-        long first = feed.publish(1).seq();
+        long first = HubTest.publish(feed, 1).seq();
         await().atMost(DEADLINE).until(() -> blocker.sent.stream().anyMatch(f -> f.contains("\"session_delta\"")));
 
-        Thread rebuild = new Thread(() -> feed.publish(2), "test-rebuild");
+        Thread rebuild = new Thread(() -> HubTest.publish(feed, 2), "test-rebuild");
         rebuild.start();
         // Backpressure: the rebuild thread waits while the only sender is still busy with the first change.
         await().atMost(DEADLINE).until(() -> rebuild.getState() == Thread.State.TIMED_WAITING);
@@ -171,11 +172,11 @@ class HubFanOutTest {
         CountDownLatch gate = new CountDownLatch(1);
         ThreadRecordingTransport blocker = new ThreadRecordingTransport(true, gate);
         List<ThreadRecordingTransport> others = stuckSenderWithHealthyOthers(hub, blocker);
-        feed.publish(1);
+        HubTest.publish(feed, 1);
         await().atMost(DEADLINE).until(() -> blocker.sent.stream().anyMatch(f -> f.contains("\"session_delta\"")));
 
-        feed.publish(2); // returns once the bound is over, though the sender is still stuck
-        feed.publish(3);
+        HubTest.publish(feed, 2); // returns once the bound is over, though the sender is still stuck
+        HubTest.publish(feed, 3);
 
         // Each change waits at most twice (for the previous fan-out, then, being behind, for its own).
         assertThat(hub.stats().fanOutWaitsTimedOut()).isEqualTo(4);
@@ -199,7 +200,7 @@ class HubFanOutTest {
                 healthy.add(t);
             }
         }
-        Thread rebuild = new Thread(() -> feed.publish(1), "test-rebuild");
+        Thread rebuild = new Thread(() -> HubTest.publish(feed, 1), "test-rebuild");
         rebuild.start();
         await("the broadcast returns although two connections' sends never do").atMost(DEADLINE)
                 .until(() -> !rebuild.isAlive());
@@ -273,7 +274,7 @@ class HubFanOutTest {
             long first = feed.current().seq();
             int broadcasts = 200;
             for (int i = 0; i < broadcasts; i++) {
-                feed.publish(i);
+                HubTest.publish(feed, i);
             }
             long last = feed.current().seq();
             long deltaFrames = 0;
@@ -412,7 +413,7 @@ class HubFanOutTest {
         await("the pong queued behind the refused ping goes out").atMost(DEADLINE)
                 .until(() -> t.sent.stream().anyMatch(s -> s.contains("\"pong\"")));
         tick.join(DEADLINE.toMillis());
-        feed.publish(1);
+        HubTest.publish(feed, 1);
         await("and later frames too").atMost(DEADLINE)
                 .until(() -> seqOf(t.sent.get(t.sent.size() - 1)) == feed.current().seq());
     }
@@ -457,7 +458,7 @@ class HubFanOutTest {
                 for (int i = 0; i < cs.size(); i++) {
                     cs.get(i).onText(command("r" + round + "-" + i)); // blocked handlers: most are refused as busy
                 }
-                feed.publish(round);
+                HubTest.publish(feed, round);
                 maxAlive = Math.max(maxAlive, threads.alive());
             }
             release.countDown();

@@ -12,6 +12,7 @@ import dev.sessionfeed.Replay;
 import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.Snapshot;
+import dev.sessionfeed.testkit.FakeSessionFeed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -87,28 +89,22 @@ class HubTest {
         }
     }
 
-    /** A minimal feed whose broadcasters the test calls directly. */
-    static final class ManualFeed implements SessionFeed {
-        final List<Broadcaster> broadcasters = new CopyOnWriteArrayList<>();
-        volatile Snapshot current = new Snapshot("e", 0, Instant.EPOCH, List.of(), ChatMetrics.EMPTY);
-        /** The published deltas, for replay; a window of {@code replayWindow} like the engine's ring. */
-        final List<SessionDelta> published = new CopyOnWriteArrayList<>();
-        volatile int replayWindow = 1024;
-        /** When set, {@link #replaySince} throws it (a broken feed). */
-        volatile RuntimeException replayFailure;
+    /**
+     * A feed whose deltas carry the metric {@code {"n": i}} of the change that made them, for the one test that
+     * checks a merged delta carries the latest change's metrics. {@link FakeSessionFeed} (used everywhere else)
+     * publishes only {@code {"total": <sessions>}}, which it computes itself. Answers every resume with the full state.
+     */
+    private static final class MetricsFeed implements SessionFeed {
+        private final List<Broadcaster> broadcasters = new CopyOnWriteArrayList<>();
+        private volatile Snapshot current = new Snapshot("e", 0, Instant.EPOCH, List.of(), ChatMetrics.EMPTY);
 
         SessionDelta publish(int i) {
-            return publish(i, Map.of());
-        }
-
-        SessionDelta publish(int i, Map<String, Object> attributes) {
-            ChatSession s = new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, attributes);
+            ChatSession s = session(i, Map.of());
             long seq = current.seq() + 1;
             ChatMetrics m = new ChatMetrics(Map.of("n", i));
             SessionDelta d = new SessionDelta("e", seq, seq - 1, Instant.EPOCH, List.of(s), List.of(), m);
             List<ChatSession> all = new ArrayList<>(current.sessions());
             all.add(s);
-            published.add(d); // before current: a replay up to current.seq() finds it
             current = new Snapshot("e", seq, Instant.EPOCH, all, m);
             broadcasters.forEach(b -> b.onDelta(d, current));
             return d;
@@ -117,18 +113,7 @@ class HubTest {
         @Override public void start() { }
         @Override public String epoch() { return "e"; }
         @Override public Snapshot current() { return current; }
-        @Override public Replay replaySince(String epoch, long lastSeq) {
-            if (replayFailure != null) {
-                throw replayFailure;
-            }
-            Snapshot now = current;
-            int from = (int) lastSeq; // published.get(i) has seq i + 1
-            if (!epoch.equals("e") || lastSeq > now.seq() || now.seq() - lastSeq > replayWindow) {
-                return new Replay(true, now, List.of());
-            }
-            // Copy first: a sub-list view of a CopyOnWriteArrayList throws once a publish adds to it.
-            return new Replay(false, now, List.copyOf(published).subList(from, (int) now.seq()));
-        }
+        @Override public Replay replaySince(String epoch, long lastSeq) { return new Replay(true, current, List.of()); }
         @Override public AutoCloseable addBroadcaster(Broadcaster b) { broadcasters.add(b); return () -> broadcasters.remove(b); }
         @Override public FeedStatus status() { return FeedStatus.LIVE; }
         @Override public String statusReason() { return "ok"; }
@@ -137,10 +122,28 @@ class HubTest {
         @Override public void close() { }
     }
 
-    private final ManualFeed feed = new ManualFeed();
-    // A long grace: tests that stall a send on purpose must not see it closed as slow on a loaded machine.
-    private final Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8)
-            .slowClientGrace(java.time.Duration.ofMinutes(10)).build());
+    /** Session {@code s<i>}, status waiting, with message count {@code i}. */
+    private static ChatSession session(int i, Map<String, Object> attributes) {
+        return new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, attributes);
+    }
+
+    /** Publishes session {@code s<i>} (message count {@code i}) as one delta of {@code feed}. */
+    static SessionDelta publish(FakeSessionFeed feed, int i) {
+        return publish(feed, i, Map.of());
+    }
+
+    static SessionDelta publish(FakeSessionFeed feed, int i, Map<String, Object> attributes) {
+        return feed.upsert(session(i, attributes));
+    }
+
+    private static WebSocketOptions options() {
+        // A long grace: tests that stall a send on purpose must not see it closed as slow on a loaded machine.
+        return WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8)
+                .slowClientGrace(java.time.Duration.ofMinutes(10)).build();
+    }
+
+    private final FakeSessionFeed feed = new FakeSessionFeed("e", 1024);
+    private final Hub hub = new Hub(feed, options());
 
     @AfterEach
     void close() {
@@ -178,7 +181,11 @@ class HubTest {
 
     /** Publishes a change and waits until each client's send of it is started (and left in flight). */
     private SessionDelta publishInFlight(List<FakeTransport> clients) {
-        SessionDelta d = feed.publish(1);
+        return publishInFlight(() -> publish(feed, 1), clients);
+    }
+
+    private static SessionDelta publishInFlight(Supplier<SessionDelta> publish, List<FakeTransport> clients) {
+        SessionDelta d = publish.get();
         for (FakeTransport t : clients) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> t.sent.get(t.sent.size() - 1).contains("\"seq\":" + d.seq()));
@@ -203,7 +210,7 @@ class HubTest {
             open(t, i % 2 == 0);
         }
         long before = hub.sharedEncodes();
-        SessionDelta d = feed.publish(1);
+        SessionDelta d = publish(feed, 1);
         // one session_delta, one session_update, one metrics_update — not one per connection
         assertThat(hub.sharedEncodes() - before).isEqualTo(3);
         // The sends happen on the sender threads: wait until every connection got its frame(s).
@@ -227,7 +234,7 @@ class HubTest {
         FakeTransport healthy = new FakeTransport();
         open(healthy, true);
         for (int i = 0; i < 1000; i++) {
-            feed.publish(i);
+            publish(feed, i);
         }
         // The healthy client gets up to the latest seq (as deltas, or conflated to the latest full state when the
         // broadcasts outran its sender), whatever the stalled one does.
@@ -250,9 +257,20 @@ class HubTest {
 
     @Test
     void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint() throws Exception {
-        FakeTransport a = idleDeltaClient();
-        FakeTransport b = idleDeltaClient();
-        SessionDelta first = publishInFlight(List.of(a, b));
+        MetricsFeed feed = new MetricsFeed();
+        Hub hub = new Hub(feed, options());
+        try {
+            aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint(feed, hub);
+        } finally {
+            hub.close();
+        }
+    }
+
+    private static void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint(MetricsFeed feed, Hub hub)
+            throws Exception {
+        FakeTransport a = idleDeltaClient(hub);
+        FakeTransport b = idleDeltaClient(hub);
+        SessionDelta first = publishInFlight(() -> feed.publish(1), List.of(a, b));
         long encodesBefore = hub.sharedEncodes();
         long mergedBefore = hub.stats().mergedChanges();
         for (int i = 2; i <= 6; i++) {
@@ -281,7 +299,7 @@ class HubTest {
         for (int i = 2; i <= 4; i++) {
             // Folded into one waiting delta behind the first; the third change cannot be encoded, so neither can the
             // merged delta (the adapter builds it from the deltas it was handed, without the feed).
-            feed.publish(i, i == 3 ? Map.of("poison", new Unencodable()) : Map.of());
+            publish(feed, i, i == 3 ? Map.of("poison", new Unencodable()) : Map.of());
         }
         int sentBefore = t.sent.size();
 
@@ -303,8 +321,7 @@ class HubTest {
     @Test
     void aClientBehindByChangesTheReplayWindowNoLongerHoldsGetsTheFullState() throws Exception {
         // The adapter keeps the last 2 deltas it was handed (instead of reading the feed's replay window).
-        Hub hub = new Hub(feed, WebSocketOptions.builder(h -> Optional.empty()).maxQueuedFrames(8)
-                .slowClientGrace(java.time.Duration.ofMinutes(10)).build(),
+        Hub hub = new Hub(feed, options(),
                 new Hub.Tuning(null, SendScheduler.DEFAULT_FAN_OUT_WAIT, 2));
         try {
             aClientBehindByChangesTheWindowNoLongerHoldsGetsTheFullState(hub);
@@ -317,7 +334,7 @@ class HubTest {
         FakeTransport t = idleDeltaClient(hub);
         publishInFlight(List.of(t));
         for (int i = 2; i <= 6; i++) {
-            feed.publish(i);
+            publish(feed, i);
         }
         t.completeAll();
 
@@ -333,7 +350,7 @@ class HubTest {
     @Test
     void aResumingClientGetsWhatItMissedAsOneMergedDelta() throws Exception {
         for (int i = 1; i <= 5; i++) {
-            feed.publish(i);
+            publish(feed, i);
         }
         FakeTransport t = new FakeTransport();
         Connection c = hub.open(t, AdminIdentity.readOnly("a"));

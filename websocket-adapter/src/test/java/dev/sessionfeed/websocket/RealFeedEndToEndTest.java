@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionfeed.ChatMetrics;
 import dev.sessionfeed.ChatSession;
-import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.SessionFeedException;
 import dev.sessionfeed.SnapshotBuilder;
@@ -15,10 +14,8 @@ import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
-import dev.sessionfeed.source.ChangeAction;
-import dev.sessionfeed.source.ChangeListener;
-import dev.sessionfeed.source.ChangeSignal;
-import dev.sessionfeed.source.SessionChangeSource;
+import dev.sessionfeed.testkit.FeedWebSocketClient;
+import dev.sessionfeed.testkit.ManualChangeSource;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.TestDatabase;
 import java.net.URI;
@@ -62,9 +59,9 @@ class RealFeedEndToEndTest {
         String prefix = container + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
         db.execute("INSERT INTO chat_sessions (session_id, status, visitor_name, subject) VALUES (?, 'waiting', 'Vera', 'refund')",
                 prefix + "s1");
-        List<SignalSource> sources = new CopyOnWriteArrayList<>();
-        SignalSource sourceA = new SignalSource();
-        SignalSource sourceB = new SignalSource();
+        List<ManualChangeSource> sources = new CopyOnWriteArrayList<>();
+        ManualChangeSource sourceA = new ManualChangeSource();
+        ManualChangeSource sourceB = new ManualChangeSource();
         sources.add(sourceA);
         sources.add(sourceB);
         PgCommands commandsA = new PgCommands(db.dataSource(), sources);
@@ -77,8 +74,8 @@ class RealFeedEndToEndTest {
                  SessionFeedEndpoint endpointB = SessionFeedEndpoint.create(nodeB, options(commandsB));
                  ContainerCompatibilityKit.RunningServer serverA = start(container, endpointA);
                  ContainerCompatibilityKit.RunningServer serverB = start(container, endpointB);
-                 WsClient adminA = connect(serverA, "admin");
-                 WsClient viewerB = connect(serverB, "viewer")) {
+                 FeedWebSocketClient adminA = connect(serverA, "admin");
+                 FeedWebSocketClient viewerB = connect(serverB, "viewer")) {
 
                 adminA.subscribe(true);
                 viewerB.subscribe(false);
@@ -89,7 +86,7 @@ class RealFeedEndToEndTest {
 
                 // A change committed by the application, signalled to both nodes.
                 db.execute("INSERT INTO chat_sessions (session_id, status, subject) VALUES (?, 'active', 'new')", prefix + "s2");
-                sources.forEach(s -> s.signal(prefix + "s2"));
+                sources.forEach(s -> s.changed(prefix + "s2"));
                 JsonNode delta = adminA.await(m -> ContainerCompatibilityKit.isType(m, "session_delta")
                         && m.path("data").path("upserted").toString().contains(prefix + "s2"), "delta on node A");
                 long seqAfterInsert = delta.path("seq").asLong();
@@ -109,21 +106,26 @@ class RealFeedEndToEndTest {
                 assertThat(db.queryForLong("SELECT count(*) FROM sessionfeed_commands WHERE command_id = ?", prefix + "cmd1"))
                         .isEqualTo(1);
 
-                // Resume on node A: only the missed delta.
+                // Resume on node A: only the missed delta. The admin reconnects and applies it to the state it kept
+                // (a client without that state would take the delta for a gap and ask for a resync).
                 long lastSeq = nodeA.current().seq();
+                org.awaitility.Awaitility.await("admin A holds seq " + lastSeq).atMost(java.time.Duration.ofSeconds(15))
+                        .until(() -> adminA.seq() == lastSeq);
                 adminA.abort();
                 db.execute("UPDATE chat_sessions SET message_count = 5, updated_at = now() WHERE session_id = ?", prefix + "s2");
-                sources.forEach(s -> s.signal(prefix + "s2"));
+                sources.forEach(s -> s.changed(prefix + "s2"));
                 awaitSeq(nodeA, lastSeq + 1);
-                try (WsClient again = connect(serverA, "admin")) {
-                    again.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
-                            "epoch", nodeA.epoch(), "lastSeq", lastSeq));
-                    JsonNode missed = again.awaitType("session_delta");
-                    assertThat(missed.path("prevSeq").asLong()).isEqualTo(lastSeq);
-                    assertThat(missed.path("data").path("upserted").get(0).path("messageCount").asInt()).isEqualTo(5);
-                    again.awaitType("status");
-                    assertThat(again.messages).noneMatch(m -> ContainerCompatibilityKit.isType(m, "session_update"));
-                }
+                int resumedFrom = adminA.frameCount();
+                adminA.connect().join();
+                adminA.send(Map.of("type", "subscribe", "channel", "admin-chat-updates", "deltas", true,
+                        "epoch", nodeA.epoch(), "lastSeq", lastSeq));
+                JsonNode missed = adminA.awaitType(resumedFrom, "session_delta");
+                assertThat(missed.path("prevSeq").asLong()).isEqualTo(lastSeq);
+                assertThat(missed.path("data").path("upserted").get(0).path("messageCount").asInt()).isEqualTo(5);
+                adminA.awaitType(resumedFrom, "status");
+                List<JsonNode> again = adminA.frames();
+                assertThat(again.subList(resumedFrom, again.size()))
+                        .noneMatch(m -> ContainerCompatibilityKit.isType(m, "session_update"));
             }
         }
     }
@@ -142,8 +144,8 @@ class RealFeedEndToEndTest {
                          options(dev.sessionfeed.jdbc.JdbcCommandHandler.builder(db.dataSource()).build()));
                  ContainerCompatibilityKit.RunningServer serverA = start(container, endpointA);
                  ContainerCompatibilityKit.RunningServer serverB = start(container, endpointB);
-                 WsClient adminA = connect(serverA, "admin");
-                 WsClient viewerB = connect(serverB, "viewer")) {
+                 FeedWebSocketClient adminA = connect(serverA, "admin");
+                 FeedWebSocketClient viewerB = connect(serverB, "viewer")) {
                 adminA.subscribe(true);
                 viewerB.subscribe(false);
                 adminA.awaitType("status");
@@ -163,7 +165,7 @@ class RealFeedEndToEndTest {
                 assertThat(ack.path("result").path("replayed").asBoolean()).isFalse();
                 viewerB.await(m -> ContainerCompatibilityKit.isType(m, "session_update")
                         && ContainerCompatibilityKit.containsSession(m, prefix + "p1", "ended"), "ended on node B");
-                int from = adminA.messages.size();
+                int from = adminA.frameCount();
                 adminA.send(Map.of("type", "command", "id", prefix + "end", "action", "end_session", "sessionId", prefix + "p1"));
                 assertThat(adminA.awaitType(from, "ack").path("result").path("replayed").asBoolean()).isTrue();
                 adminA.send(Map.of("type", "command", "id", prefix + "nf", "action", "end_session", "sessionId", prefix + "missing"));
@@ -202,36 +204,9 @@ class RealFeedEndToEndTest {
         }
     }
 
-    private static WsClient connect(ContainerCompatibilityKit.RunningServer server, String token) {
-        return WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws/admin/chat"),
+    private static FeedWebSocketClient connect(ContainerCompatibilityKit.RunningServer server, String token) {
+        return FeedWebSocketClient.open(URI.create("ws://127.0.0.1:" + server.port() + "/ws/admin/chat"),
                 Map.of("Origin", ORIGIN, "Authorization", "Bearer " + token));
-    }
-
-    /** A change source the test fires by hand, as a NOTIFY listener would on a commit. */
-    static final class SignalSource implements SessionChangeSource {
-        private volatile ChangeListener listener;
-
-        @Override
-        public void start(ChangeListener l) {
-            this.listener = l;
-        }
-
-        void signal(String id) {
-            ChangeListener l = listener;
-            if (l != null) {
-                l.onChange(ChangeSignal.of(ChangeAction.UPDATE, id));
-            }
-        }
-
-        @Override
-        public FeedStatus status() {
-            return FeedStatus.LIVE;
-        }
-
-        @Override
-        public void close() {
-            listener = null;
-        }
     }
 
     /** Reads the test's sessions (ids with the test's prefix) and a small metric, in one read-only transaction. */
@@ -303,9 +278,9 @@ class RealFeedEndToEndTest {
     /** end_session over JDBC, idempotent by command id, signalling every node as the trigger's NOTIFY would. */
     static final class PgCommands implements CommandHandler {
         private final DataSource ds;
-        private final List<SignalSource> nodes;
+        private final List<ManualChangeSource> nodes;
 
-        PgCommands(DataSource ds, List<SignalSource> nodes) {
+        PgCommands(DataSource ds, List<ManualChangeSource> nodes) {
             this.ds = ds;
             this.nodes = nodes;
         }
@@ -343,7 +318,7 @@ class RealFeedEndToEndTest {
             } catch (SQLException e) {
                 throw new SessionFeedException("end_session failed: " + e.getMessage(), e);
             }
-            nodes.forEach(n -> n.signal(command.sessionId()));
+            nodes.forEach(n -> n.changed(command.sessionId()));
             return new CommandResult("ended", command.sessionId(), false);
         }
     }

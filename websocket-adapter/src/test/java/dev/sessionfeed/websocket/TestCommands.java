@@ -6,20 +6,21 @@ import dev.sessionfeed.command.CommandFailure;
 import dev.sessionfeed.command.CommandHandler;
 import dev.sessionfeed.command.CommandResult;
 import dev.sessionfeed.command.SessionCommand;
+import dev.sessionfeed.testkit.FakeSessionFeed;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An idempotent command handler over a {@link TestFeed}; session {@code boom} makes it fail internally. */
+/** An idempotent command handler over a {@link FakeSessionFeed}; session {@code boom} makes it fail internally. */
 final class TestCommands implements CommandHandler {
 
-    private final TestFeed feed;
+    private final FakeSessionFeed feed;
     private final Map<String, CommandResult> done = new ConcurrentHashMap<>();
     final AtomicInteger applied = new AtomicInteger();
 
-    TestCommands(TestFeed feed) {
+    TestCommands(FakeSessionFeed feed) {
         this.feed = feed;
     }
 

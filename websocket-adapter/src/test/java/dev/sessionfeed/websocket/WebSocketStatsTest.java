@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionfeed.SessionDelta;
+import dev.sessionfeed.testkit.FakeSessionFeed;
+import dev.sessionfeed.testkit.FeedWebSocketClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +18,14 @@ import org.junit.jupiter.api.Test;
 /** {@link SessionFeedEndpoint#stats()} against a real container (embedded Jetty) and the JDK WebSocket client. */
 class WebSocketStatsTest {
 
-    private TestFeed feed;
+    private FakeSessionFeed feed;
     private SessionFeedEndpoint endpoint;
     private ContainerCompatibilityKit.RunningServer server;
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<FeedWebSocketClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        feed = new TestFeed("stats", 16);
+        feed = new FakeSessionFeed("stats", 16);
         endpoint = SessionFeedEndpoint.create(feed, WebSocketOptions.builder(ContainerCompatibilityKit::authenticate)
                 .allowedOrigins(ContainerCompatibilityKit.ORIGIN)
                 .build());
@@ -32,14 +34,14 @@ class WebSocketStatsTest {
 
     @AfterEach
     void stop() throws Exception {
-        clients.forEach(WsClient::close);
+        clients.forEach(FeedWebSocketClient::close);
         endpoint.close();
         server.close();
     }
 
     private void connectSubscribed(int n) {
         for (int i = 0; i < n; i++) {
-            WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+            FeedWebSocketClient c = FeedWebSocketClient.open(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
                     Map.of("Origin", ContainerCompatibilityKit.ORIGIN, "Authorization", "Bearer admin"));
             clients.add(c);
             c.awaitType("hello");
@@ -54,15 +56,15 @@ class WebSocketStatsTest {
      */
     private void awaitCountsSettled() {
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                endpoint.stats().framesSent() == clients.stream().mapToLong(c -> c.messages.size()).sum());
+                endpoint.stats().framesSent() == clients.stream().mapToLong(FeedWebSocketClient::frameCount).sum());
     }
 
     /** Publishes one change and waits until every client has it; returns the counters' growth. */
     private WebSocketStats broadcastOnce(String id) {
         awaitCountsSettled();
         WebSocketStats before = endpoint.stats();
-        SessionDelta d = feed.upsert(TestFeed.session(id, "waiting", "subject"));
-        for (WsClient c : clients) {
+        SessionDelta d = feed.upsert(ContainerCompatibilityKit.session(id, "waiting", "subject"));
+        for (FeedWebSocketClient c : clients) {
             c.await(m -> ContainerCompatibilityKit.isType(m, "session_delta") && m.path("seq").asLong() == d.seq(), "delta");
         }
         awaitCountsSettled();
@@ -110,8 +112,8 @@ class WebSocketStatsTest {
     void countsStatusBroadcastsAndKeepsCountingAfterClose() {
         connectSubscribed(2);
         WebSocketStats before = endpoint.stats();
-        feed.status(dev.sessionfeed.FeedStatus.DEGRADED, "listener down");
-        for (WsClient c : clients) {
+        feed.publishStatus(dev.sessionfeed.FeedStatus.DEGRADED, "listener down");
+        for (FeedWebSocketClient c : clients) {
             c.await(m -> ContainerCompatibilityKit.isType(m, "status") && m.path("source").asText().equals("degraded"),
                     "degraded status");
         }
