@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code prevSeq == seq - 1}); {@link #replaySince} answers from a bounded window of recent deltas exactly as
  * {@link SessionFeed#replaySince} documents (missed deltas when they are all in the window, nothing when the
  * client is up to date, the full state for another epoch, a seq ahead of the feed or one older than the window).
- * Metrics are {@code {"total": <number of sessions>}}; a delta carries them only when they changed.
+ * Metrics are {@code {"total": <number of sessions>}} unless a publish names its own; a delta carries them only
+ * when they changed.
  *
  * <p>Differences from the engine, on purpose: {@link #start()} only records the call (any number of times);
  * {@link #requestResync} and {@link #refresh} only record their arguments ({@code refresh} completes at once with
@@ -114,6 +115,20 @@ public final class FakeSessionFeed implements SessionFeed {
      * @throws IllegalArgumentException if both are empty (a delta is never empty)
      */
     public synchronized SessionDelta publish(List<ChatSession> upserted, List<String> removed) {
+        return publish(upserted, removed, null);
+    }
+
+    /**
+     * Publishes one delta with the given metrics: like {@link #publish(List, List)}, but the state at {@code seq + 1}
+     * carries {@code metrics} (the delta carries them when they differ from the previous state's).
+     *
+     * @param upserted sessions to insert or replace
+     * @param removed  ids to remove
+     * @param metrics  the metrics of the new state, or null for the default {@code {"total": <number of sessions>}}
+     * @return the published delta
+     * @throws IllegalArgumentException if both lists are empty (a delta is never empty)
+     */
+    public synchronized SessionDelta publish(List<ChatSession> upserted, List<String> removed, ChatMetrics metrics) {
         if (upserted.isEmpty() && removed.isEmpty()) {
             throw new IllegalArgumentException("a delta needs an upserted session or a removed id");
         }
@@ -126,11 +141,11 @@ public final class FakeSessionFeed implements SessionFeed {
             all.remove(id);
         }
         long seq = before.seq() + 1;
-        ChatMetrics metrics = metricsFor(all.size());
+        ChatMetrics newMetrics = metrics != null ? metrics : metricsFor(all.size());
         Instant now = Instant.now();
         SessionDelta d = new SessionDelta(epoch, seq, seq - 1, now, upserted, removed,
-                metrics.equals(before.metrics()) ? null : metrics);
-        Snapshot after = new Snapshot(epoch, seq, now, new ArrayList<>(all.values()), metrics);
+                newMetrics.equals(before.metrics()) ? null : newMetrics);
+        Snapshot after = new Snapshot(epoch, seq, now, new ArrayList<>(all.values()), newMetrics);
         current = after;
         recent.addLast(d);
         while (recent.size() > window) {

@@ -89,42 +89,14 @@ class HubTest {
         }
     }
 
-    /**
-     * A feed whose deltas carry the metric {@code {"n": i}} of the change that made them, for the one test that
-     * checks a merged delta carries the latest change's metrics. {@link FakeSessionFeed} (used everywhere else)
-     * publishes only {@code {"total": <sessions>}}, which it computes itself. Answers every resume with the full state.
-     */
-    private static final class MetricsFeed implements SessionFeed {
-        private final List<Broadcaster> broadcasters = new CopyOnWriteArrayList<>();
-        private volatile Snapshot current = new Snapshot("e", 0, Instant.EPOCH, List.of(), ChatMetrics.EMPTY);
-
-        SessionDelta publish(int i) {
-            ChatSession s = session(i, Map.of());
-            long seq = current.seq() + 1;
-            ChatMetrics m = new ChatMetrics(Map.of("n", i));
-            SessionDelta d = new SessionDelta("e", seq, seq - 1, Instant.EPOCH, List.of(s), List.of(), m);
-            List<ChatSession> all = new ArrayList<>(current.sessions());
-            all.add(s);
-            current = new Snapshot("e", seq, Instant.EPOCH, all, m);
-            broadcasters.forEach(b -> b.onDelta(d, current));
-            return d;
-        }
-
-        @Override public void start() { }
-        @Override public String epoch() { return "e"; }
-        @Override public Snapshot current() { return current; }
-        @Override public Replay replaySince(String epoch, long lastSeq) { return new Replay(true, current, List.of()); }
-        @Override public AutoCloseable addBroadcaster(Broadcaster b) { broadcasters.add(b); return () -> broadcasters.remove(b); }
-        @Override public FeedStatus status() { return FeedStatus.LIVE; }
-        @Override public String statusReason() { return "ok"; }
-        @Override public void requestResync(String reason) { }
-        @Override public CompletableFuture<Long> refresh(Collection<String> ids) { return CompletableFuture.completedFuture(current.seq()); }
-        @Override public void close() { }
-    }
-
     /** Session {@code s<i>}, status waiting, with message count {@code i}. */
     private static ChatSession session(int i, Map<String, Object> attributes) {
         return new ChatSession("s" + i, "waiting", null, null, null, null, "x", null, null, null, null, i, null, attributes);
+    }
+
+    /** Publishes session {@code s<i>} as one delta of {@code feed} whose metrics are {@code {"n": i}}. */
+    private static SessionDelta publishWithMetric(FakeSessionFeed feed, int i) {
+        return feed.publish(List.of(session(i, Map.of())), List.of(), new ChatMetrics(Map.of("n", i)));
     }
 
     /** Publishes session {@code s<i>} (message count {@code i}) as one delta of {@code feed}. */
@@ -257,7 +229,7 @@ class HubTest {
 
     @Test
     void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint() throws Exception {
-        MetricsFeed feed = new MetricsFeed();
+        FakeSessionFeed feed = new FakeSessionFeed();
         Hub hub = new Hub(feed, options());
         try {
             aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint(feed, hub);
@@ -266,15 +238,15 @@ class HubTest {
         }
     }
 
-    private static void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint(MetricsFeed feed, Hub hub)
+    private static void aClientBehindGetsOneMergedDeltaEncodedOnceForEveryClientAtTheSamePoint(FakeSessionFeed feed, Hub hub)
             throws Exception {
         FakeTransport a = idleDeltaClient(hub);
         FakeTransport b = idleDeltaClient(hub);
-        SessionDelta first = publishInFlight(() -> feed.publish(1), List.of(a, b));
+        SessionDelta first = publishInFlight(() -> publishWithMetric(feed, 1), List.of(a, b));
         long encodesBefore = hub.sharedEncodes();
         long mergedBefore = hub.stats().mergedChanges();
         for (int i = 2; i <= 6; i++) {
-            feed.publish(i); // both clients still have the first delta in flight
+            publishWithMetric(feed, i); // both clients still have the first delta in flight
         }
         a.completeAll();
         b.completeAll();
