@@ -401,7 +401,10 @@ public final class FeedWebSocketClient implements AutoCloseable {
     }
 
     /**
-     * Subscribes and resumes from a state this client (or another) held.
+     * Subscribes and resumes from {@code (epoch, lastSeq)}. The client applies what the server replays to the state
+     * it holds, so resume from a state this client itself held: a client that never held that state sees the first
+     * replayed delta as a gap and answers it with a {@code resync} (to check what a server replays to a resume from
+     * any state, send the raw frame with {@link #send(Map)} and read {@link #frames()}).
      *
      * @param withDeltas whether the server should send deltas
      * @param epoch      the epoch of the state
