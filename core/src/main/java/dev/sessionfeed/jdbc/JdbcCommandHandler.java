@@ -25,9 +25,14 @@ import javax.sql.DataSource;
  *   <li>{@value #END_SESSION}: sets the status to {@code ended} (configurable) and {@code ended_at = now()} unless
  *       already set. Outcome {@code ended}, or {@code already_ended} (nothing changed) when the session is already
  *       ended or archived.</li>
- *   <li>{@value #ARCHIVE_SESSION}: sets the status to {@code archived} (configurable) and, when
- *       {@linkplain Builder#archivedAtColumn configured} (default {@code archived_at}), that column to
- *       {@code now()}. Outcome {@code archived}, or {@code already_archived}.</li>
+ *   <li>{@value #ARCHIVE_SESSION}: archives only what has ended. A session whose status is one of the
+ *       {@linkplain Builder#archivableStatuses archivable statuses} (default: the {@code endedStatus}) gets the
+ *       status {@code archived} (configurable) and, when {@linkplain Builder#archivedAtColumn configured} (default
+ *       {@code archived_at}), that column set to {@code now()}: outcome {@code archived}. An already archived session:
+ *       {@code already_archived}. Any other status (a {@code waiting} or {@code active} chat): {@link CommandException}
+ *       with {@link CommandFailure#INVALID} naming the status; nothing is changed or recorded, so the same command id
+ *       works once the chat has ended. (Archiving a live chat would hide it from every dashboard while it goes on,
+ *       and would let an admin allowed to archive but not to end get around that.)</li>
  *   <li>Every change also sets {@code updated_at = now()}, so polling and NOTIFY triggers see it.</li>
  *   <li>An unknown session: {@link CommandException} with {@link CommandFailure#NOT_FOUND}; nothing is recorded, so
  *       the same command id may be retried.</li>
@@ -56,6 +61,7 @@ public final class JdbcCommandHandler implements CommandHandler {
     private final SessionTable table;
     private final String endedStatus;
     private final String archivedStatus;
+    private final Set<String> archivableStatuses;
     private final String commandsTable;
     private final String insertCommandSql;
     private final String selectCommandSql;
@@ -69,6 +75,7 @@ public final class JdbcCommandHandler implements CommandHandler {
         this.table = b.table;
         this.endedStatus = b.endedStatus;
         this.archivedStatus = b.archivedStatus;
+        this.archivableStatuses = b.archivableStatuses != null ? b.archivableStatuses : Set.of(b.endedStatus);
         this.commandsTable = b.commandsSchema == null ? SqlIdentifiers.quote(b.commandsTable)
                 : SqlIdentifiers.quote(b.commandsSchema) + "." + SqlIdentifiers.quote(b.commandsTable);
         String t = table.qualifiedTable();
@@ -117,7 +124,8 @@ public final class JdbcCommandHandler implements CommandHandler {
      * @return the outcome: {@code ended}, {@code already_ended}, {@code archived} or {@code already_archived}
      * @throws NullPointerException if an argument is null
      * @throws CommandException     {@link CommandFailure#NOT_FOUND} for an unknown session, {@link CommandFailure#INVALID}
-     *                              for an unknown action or a command id reused for another command
+     *                              for an unknown action, a command id reused for another command, or an
+     *                              {@code archive_session} of a session that has not ended
      * @throws SessionFeedException when the database fails, with the command id, action, session and table
      */
     @Override
@@ -179,11 +187,15 @@ public final class JdbcCommandHandler implements CommandHandler {
             if (outcome.equals("ended")) {
                 update(c, endSql, endedStatus, cmd.sessionId());
             }
+        } else if (archivedStatus.equals(status)) {
+            outcome = "already_archived";
+        } else if (archivableStatuses.contains(status)) {
+            outcome = "archived";
+            update(c, archiveSql, archivedStatus, cmd.sessionId());
         } else {
-            outcome = archivedStatus.equals(status) ? "already_archived" : "archived";
-            if (outcome.equals("archived")) {
-                update(c, archiveSql, archivedStatus, cmd.sessionId());
-            }
+            throw new CommandException(CommandFailure.INVALID, "session '" + SessionColumns.sample(cmd.sessionId())
+                    + "' is '" + SessionColumns.sample(String.valueOf(status)) + "': only an ended chat can be archived"
+                    + " (end it first with end_session)");
         }
         try (PreparedStatement ps = c.prepareStatement(updateCommandSql)) {
             ps.setString(1, outcome);
@@ -234,6 +246,7 @@ public final class JdbcCommandHandler implements CommandHandler {
         private String commandsTable = "sessionfeed_commands";
         private String endedStatus = "ended";
         private String archivedStatus = "archived";
+        private Set<String> archivableStatuses;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -301,6 +314,27 @@ public final class JdbcCommandHandler implements CommandHandler {
             return this;
         }
 
+        /**
+         * The statuses {@code archive_session} accepts: a chat with any other status (other than the archived status
+         * itself, answered {@code already_archived}) is refused with {@link CommandFailure#INVALID}. Default: only the
+         * {@link #endedStatus(String) endedStatus}. Give more when the table has several end states (for example
+         * {@code ended}, {@code missed}, {@code abandoned}).
+         *
+         * @param statuses not empty; each not blank, at most 64 characters, not the archived status
+         * @return this builder
+         */
+        public Builder archivableStatuses(Set<String> statuses) {
+            Objects.requireNonNull(statuses, "archivableStatuses");
+            if (statuses.isEmpty()) {
+                throw new IllegalArgumentException("archivableStatuses must not be empty");
+            }
+            for (String s : statuses) {
+                status("archivableStatuses element", s);
+            }
+            this.archivableStatuses = Set.copyOf(statuses);
+            return this;
+        }
+
         private static String status(String property, String value) {
             Checks.notBlank(property, value);
             if (value.length() > 64) {
@@ -314,11 +348,16 @@ public final class JdbcCommandHandler implements CommandHandler {
          * Creates the handler.
          *
          * @return an immutable, thread-safe handler
-         * @throws IllegalArgumentException when {@code endedStatus} equals {@code archivedStatus}
+         * @throws IllegalArgumentException when {@code endedStatus} equals {@code archivedStatus}, or
+         *                                  {@code archivableStatuses} contains {@code archivedStatus}
          */
         public JdbcCommandHandler build() {
             if (endedStatus.equals(archivedStatus)) {
                 throw new IllegalArgumentException("endedStatus and archivedStatus must differ, both were: '" + endedStatus + "'");
+            }
+            if (archivableStatuses != null && archivableStatuses.contains(archivedStatus)) {
+                throw new IllegalArgumentException("archivableStatuses must not contain archivedStatus '" + archivedStatus
+                        + "', was: " + archivableStatuses);
             }
             return new JdbcCommandHandler(this);
         }
