@@ -13,8 +13,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -46,7 +48,24 @@ import javax.sql.DataSource;
  * transaction, then sees its row). Reusing an id for a different action or session is rejected with
  * {@link CommandFailure#INVALID}.
  *
- * <p>Thread-safe: immutable; each call borrows its own connection.
+ * <p>Commands that cannot hang: the transaction sets PostgreSQL's {@code lock_timeout} ({@linkplain Builder#lockTimeout
+ * default 2 s}) and {@code statement_timeout} ({@linkplain Builder#statementTimeout default 5 s}, per statement) with
+ * {@code SET LOCAL} semantics, so they end with it and never leak into the pool's connection. A command whose session
+ * row stays locked by another transaction (a host's {@code SELECT ... FOR UPDATE}, a long batch update), or whose
+ * statement runs too long, is rolled back and refused with {@link CommandFailure#BUSY}; nothing is recorded, so the
+ * client may retry the same command id. A deadlock or serialization failure is refused the same way.
+ *
+ * <p>One hot row cannot take every worker: at most {@linkplain Builder#maxCommandsPerSession one command per session}
+ * (default) runs at a time in this handler; a further command on the same session is refused at once with
+ * {@link CommandFailure#BUSY}, before it borrows a connection. Commands on one session are serialized by its row lock
+ * anyway, so letting more of them run would only let them wait inside the database, each holding a caller's thread
+ * (the WebSocket adapter's command workers) and a pooled connection. The limit lives here rather than in a transport
+ * because the handler is what knows that a command addresses a session, and every transport gets it.
+ *
+ * <p>Thread-safe: the configuration is immutable; the only mutable state is the count of commands in flight per
+ * session (a concurrent map, an entry only while a command on that session runs). Each call borrows its own
+ * connection from the data source: bound the pool's own wait for a connection there (for example HikariCP's
+ * {@code connectionTimeout}).
  */
 public final class JdbcCommandHandler implements CommandHandler {
 
@@ -56,12 +75,18 @@ public final class JdbcCommandHandler implements CommandHandler {
     public static final String ARCHIVE_SESSION = "archive_session";
 
     private static final Set<String> ACTIONS = Set.of(END_SESSION, ARCHIVE_SESSION);
+    /** PostgreSQL SQLSTATEs after which nothing was changed and a retry may succeed: lock_not_available (the
+     * lock_timeout), query_canceled (the statement_timeout), deadlock_detected, serialization_failure. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("55P03", "57014", "40P01", "40001");
 
     private final DataSource dataSource;
     private final SessionTable table;
     private final String endedStatus;
     private final String archivedStatus;
     private final Set<String> archivableStatuses;
+    private final Duration lockTimeout;
+    private final Duration statementTimeout;
+    private final InFlight inFlight;
     private final String commandsTable;
     private final String insertCommandSql;
     private final String selectCommandSql;
@@ -76,6 +101,9 @@ public final class JdbcCommandHandler implements CommandHandler {
         this.endedStatus = b.endedStatus;
         this.archivedStatus = b.archivedStatus;
         this.archivableStatuses = b.archivableStatuses != null ? b.archivableStatuses : Set.of(b.endedStatus);
+        this.lockTimeout = b.lockTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.inFlight = new InFlight(b.maxCommandsPerSession);
         this.commandsTable = b.commandsSchema == null ? SqlIdentifiers.quote(b.commandsTable)
                 : SqlIdentifiers.quote(b.commandsSchema) + "." + SqlIdentifiers.quote(b.commandsTable);
         String t = table.qualifiedTable();
@@ -125,7 +153,10 @@ public final class JdbcCommandHandler implements CommandHandler {
      * @throws NullPointerException if an argument is null
      * @throws CommandException     {@link CommandFailure#NOT_FOUND} for an unknown session, {@link CommandFailure#INVALID}
      *                              for an unknown action, a command id reused for another command, or an
-     *                              {@code archive_session} of a session that has not ended
+     *                              {@code archive_session} of a session that has not ended; {@link CommandFailure#BUSY}
+     *                              when the session already has {@code maxCommandsPerSession} commands running, its
+     *                              row stayed locked past {@code lockTimeout}, or a statement ran past
+     *                              {@code statementTimeout} (nothing changed; retry with the same id)
      * @throws SessionFeedException when the database fails, with the command id, action, session and table
      */
     @Override
@@ -135,6 +166,18 @@ public final class JdbcCommandHandler implements CommandHandler {
         if (!ACTIONS.contains(command.action())) {
             throw new CommandException(CommandFailure.INVALID, "unknown action: " + command.action());
         }
+        if (!inFlight.tryEnter(command.sessionId())) {
+            throw new CommandException(CommandFailure.BUSY, "another command on session '"
+                    + SessionColumns.sample(command.sessionId()) + "' is still running; retry later with the same id");
+        }
+        try {
+            return handleOnConnection(command, actor);
+        } finally {
+            inFlight.exit(command.sessionId());
+        }
+    }
+
+    private CommandResult handleOnConnection(SessionCommand command, String actor) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             if (autoCommit) {
@@ -155,6 +198,11 @@ public final class JdbcCommandHandler implements CommandHandler {
                 }
             }
         } catch (SQLException e) {
+            if (e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState())) {
+                throw new CommandException(CommandFailure.BUSY, "session '" + SessionColumns.sample(command.sessionId())
+                        + "' is busy (locked by another transaction or the database is slow; waited at most "
+                        + lockTimeout.toMillis() + " ms for the lock); nothing was changed, retry later with the same id");
+            }
             throw new SessionFeedException("command " + command.id() + " (" + command.action() + " of session '"
                     + command.sessionId() + "') failed on " + table.qualifiedTable() + " / " + commandsTable + ": "
                     + e.getMessage(), e);
@@ -162,6 +210,13 @@ public final class JdbcCommandHandler implements CommandHandler {
     }
 
     private CommandResult handleInTransaction(Connection c, SessionCommand cmd, String actor) throws SQLException {
+        // set_config(..., true) is SET LOCAL with bound values: both end with this transaction.
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)")) {
+            ps.setString(1, lockTimeout.toMillis() + "ms");
+            ps.setString(2, statementTimeout.toMillis() + "ms");
+            ps.executeQuery().close();
+        }
         try (PreparedStatement ps = c.prepareStatement(insertCommandSql)) {
             ps.setString(1, cmd.id());
             ps.setString(2, cmd.action());
@@ -231,7 +286,42 @@ public final class JdbcCommandHandler implements CommandHandler {
 
     @Override
     public String toString() {
-        return "JdbcCommandHandler{" + table.qualifiedTable() + ", commands=" + commandsTable + '}';
+        return "JdbcCommandHandler{" + table.qualifiedTable() + ", commands=" + commandsTable + ", lockTimeout="
+                + lockTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis() + "ms, maxCommandsPerSession="
+                + inFlight.max + '}';
+    }
+
+    /**
+     * Counts the commands running per session and refuses one beyond the cap. Thread-safe: every change is one
+     * atomic {@link ConcurrentHashMap#compute} on the session's entry; an entry exists only while a command on that
+     * session runs, so the map holds at most as many entries as there are callers in {@code handle}.
+     */
+    private static final class InFlight {
+        private final int max;
+        private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
+
+        InFlight(int max) {
+            this.max = max;
+        }
+
+        /** Counts a command in, unless its session is at the cap. */
+        boolean tryEnter(String sessionId) {
+            boolean[] entered = {false};
+            running.compute(sessionId, (id, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= max) {
+                    return n;
+                }
+                entered[0] = true;
+                return count + 1;
+            });
+            return entered[0];
+        }
+
+        /** Counts a command out (only after {@link #tryEnter} returned true). */
+        void exit(String sessionId) {
+            running.computeIfPresent(sessionId, (id, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**
@@ -247,6 +337,9 @@ public final class JdbcCommandHandler implements CommandHandler {
         private String endedStatus = "ended";
         private String archivedStatus = "archived";
         private Set<String> archivableStatuses;
+        private Duration lockTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private int maxCommandsPerSession = 1;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -332,6 +425,47 @@ public final class JdbcCommandHandler implements CommandHandler {
                 status("archivableStatuses element", s);
             }
             this.archivableStatuses = Set.copyOf(statuses);
+            return this;
+        }
+
+        /**
+         * How long a command waits for a lock (its session row, or the commands table row of a concurrent command with
+         * the same id) before it gives up with {@link CommandFailure#BUSY}: PostgreSQL's {@code lock_timeout}, set for
+         * the command's transaction only. Default 2 s; between 10 ms and 5 min.
+         *
+         * @param timeout the wait
+         * @return this builder
+         */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = Checks.durationBetween("lockTimeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(5));
+            return this;
+        }
+
+        /**
+         * How long one statement of a command may run (a lock wait included) before PostgreSQL cancels it and the
+         * command gives up with {@link CommandFailure#BUSY}: {@code statement_timeout}, set for the command's
+         * transaction only. A command runs up to five short statements. Default 5 s; between 10 ms and 10 min. Keep it
+         * above {@code lockTimeout} so that a lock wait ends as a lock timeout.
+         *
+         * @param timeout the limit per statement
+         * @return this builder
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = Checks.durationBetween("statementTimeout", timeout, Duration.ofMillis(10),
+                    Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * How many commands on one session may run at once in this handler; a further one is refused at once with
+         * {@link CommandFailure#BUSY}, so commands piling up on one hot session cannot occupy every thread that calls
+         * the handler. Default 1 (commands on one session are serialized by its row lock anyway); between 1 and 64.
+         *
+         * @param max the cap per session
+         * @return this builder
+         */
+        public Builder maxCommandsPerSession(int max) {
+            this.maxCommandsPerSession = Checks.intBetween("maxCommandsPerSession", max, 1, 64);
             return this;
         }
 

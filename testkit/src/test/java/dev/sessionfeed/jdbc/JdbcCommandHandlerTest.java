@@ -161,6 +161,9 @@ class JdbcCommandHandlerTest {
 
     @Test
     void concurrentDuplicatesAreAppliedExactlyOnce() throws Exception {
+        // Eight at once on one session: above the default per-session cap (1), so that the database's serialization
+        // of one command id (the primary key) is what is tested here; JdbcCommandHandlerHotRowTest tests the cap.
+        JdbcCommandHandler handler = JdbcCommandHandler.builder(db.dataSource()).maxCommandsPerSession(8).build();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 10; round++) {
