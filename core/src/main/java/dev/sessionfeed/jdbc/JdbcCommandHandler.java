@@ -200,12 +200,23 @@ public final class JdbcCommandHandler implements CommandHandler {
         } catch (SQLException e) {
             if (e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState())) {
                 throw new CommandException(CommandFailure.BUSY, "session '" + SessionColumns.sample(command.sessionId())
-                        + "' is busy (locked by another transaction or the database is slow; waited at most "
-                        + lockTimeout.toMillis() + " ms for the lock); nothing was changed, retry later with the same id");
+                        + "' is busy (" + busyReason(e.getSQLState()) + "); nothing was changed, retry later with the same id");
             }
             throw new SessionFeedException("command " + command.id() + " (" + command.action() + " of session '"
-                    + command.sessionId() + "') failed on " + table.qualifiedTable() + " / " + commandsTable + ": "
+                    + SessionColumns.sample(command.sessionId()) + "') failed on " + table.qualifiedTable() + " / " + commandsTable + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Why a retryable failure happened, in words for the client (no driver text). */
+    private String busyReason(String sqlState) {
+        switch (sqlState) {
+            case "55P03":
+                return "its row is locked by another transaction; waited " + lockTimeout.toMillis() + " ms";
+            case "57014":
+                return "the database did not answer within " + statementTimeout.toMillis() + " ms";
+            default:
+                return "it conflicted with another transaction";
         }
     }
 

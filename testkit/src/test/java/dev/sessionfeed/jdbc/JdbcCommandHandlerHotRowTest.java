@@ -134,6 +134,7 @@ class JdbcCommandHandlerHotRowTest {
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(waitedMs).isBetween(250L, 2_000L);
+        assertThat(messageOf(f)).contains("'hot'", "locked by another transaction", "300 ms", "retry later with the same id");
         assertThat(db.queryForLong("SELECT count(*) FROM sessionfeed_commands")).isZero();
         System.out.printf("hot row: lockTimeout 300 ms -> BUSY after %d ms%n", waitedMs);
     }
@@ -150,6 +151,7 @@ class JdbcCommandHandlerHotRowTest {
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(waitedMs).isBetween(250L, 2_000L);
+        assertThat(messageOf(f)).contains("did not answer within 300 ms").doesNotContain("canceling statement");
         unlock();
         assertThat(handler.handle(end("st-1", "hot"), "admin").outcome()).isEqualTo("ended");
     }
@@ -194,6 +196,15 @@ class JdbcCommandHandlerHotRowTest {
         try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SHOW " + setting)) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    private static String messageOf(Future<CommandResult> done) throws InterruptedException {
+        try {
+            done.get();
+            throw new AssertionError("expected a refusal");
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
         }
     }
 
