@@ -75,7 +75,11 @@ function showDashboard() {
   document.body.dataset.permissions = me.permissions.join(' ');
   document.body.dataset.readOnly = String(readOnly);
   $('logout').onclick = async () => {
-    await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+    // JSON, like the login: the server refuses a logout that another site could have sent (a form, text/plain).
+    await fetch('/api/logout', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: '{}',
+    });
     client?.close();
     location.reload();
   };

@@ -17,5 +17,13 @@ public enum CommandFailure {
     INVALID,
 
     /** The admin may not do this to this session, although the action itself is permitted to them. */
-    NOT_PERMITTED
+    NOT_PERMITTED,
+
+    /**
+     * The command could not run now, and nothing was changed or recorded: its session is busy (another command on it
+     * is still running, or its row is locked by another transaction for longer than the handler waits) or the
+     * database did not answer in time. Retrying later with the same command id is safe. The WebSocket adapter answers
+     * {@code rate_limited} ("retry later with the same id").
+     */
+    BUSY
 }

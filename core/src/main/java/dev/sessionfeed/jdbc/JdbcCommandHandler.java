@@ -13,8 +13,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -25,9 +27,14 @@ import javax.sql.DataSource;
  *   <li>{@value #END_SESSION}: sets the status to {@code ended} (configurable) and {@code ended_at = now()} unless
  *       already set. Outcome {@code ended}, or {@code already_ended} (nothing changed) when the session is already
  *       ended or archived.</li>
- *   <li>{@value #ARCHIVE_SESSION}: sets the status to {@code archived} (configurable) and, when
- *       {@linkplain Builder#archivedAtColumn configured} (default {@code archived_at}), that column to
- *       {@code now()}. Outcome {@code archived}, or {@code already_archived}.</li>
+ *   <li>{@value #ARCHIVE_SESSION}: archives only what has ended. A session whose status is one of the
+ *       {@linkplain Builder#archivableStatuses archivable statuses} (default: the {@code endedStatus}) gets the
+ *       status {@code archived} (configurable) and, when {@linkplain Builder#archivedAtColumn configured} (default
+ *       {@code archived_at}), that column set to {@code now()}: outcome {@code archived}. An already archived session:
+ *       {@code already_archived}. Any other status (a {@code waiting} or {@code active} chat): {@link CommandException}
+ *       with {@link CommandFailure#INVALID} naming the status; nothing is changed or recorded, so the same command id
+ *       works once the chat has ended. (Archiving a live chat would hide it from every dashboard while it goes on,
+ *       and would let an admin allowed to archive but not to end get around that.)</li>
  *   <li>Every change also sets {@code updated_at = now()}, so polling and NOTIFY triggers see it.</li>
  *   <li>An unknown session: {@link CommandException} with {@link CommandFailure#NOT_FOUND}; nothing is recorded, so
  *       the same command id may be retried.</li>
@@ -41,7 +48,24 @@ import javax.sql.DataSource;
  * transaction, then sees its row). Reusing an id for a different action or session is rejected with
  * {@link CommandFailure#INVALID}.
  *
- * <p>Thread-safe: immutable; each call borrows its own connection.
+ * <p>Commands that cannot hang: the transaction sets PostgreSQL's {@code lock_timeout} ({@linkplain Builder#lockTimeout
+ * default 2 s}) and {@code statement_timeout} ({@linkplain Builder#statementTimeout default 5 s}, per statement) with
+ * {@code SET LOCAL} semantics, so they end with it and never leak into the pool's connection. A command whose session
+ * row stays locked by another transaction (a host's {@code SELECT ... FOR UPDATE}, a long batch update), or whose
+ * statement runs too long, is rolled back and refused with {@link CommandFailure#BUSY}; nothing is recorded, so the
+ * client may retry the same command id. A deadlock or serialization failure is refused the same way.
+ *
+ * <p>One hot row cannot take every worker: at most {@linkplain Builder#maxCommandsPerSession one command per session}
+ * (default) runs at a time in this handler; a further command on the same session is refused at once with
+ * {@link CommandFailure#BUSY}, before it borrows a connection. Commands on one session are serialized by its row lock
+ * anyway, so letting more of them run would only let them wait inside the database, each holding a caller's thread
+ * (the WebSocket adapter's command workers) and a pooled connection. The limit lives here rather than in a transport
+ * because the handler is what knows that a command addresses a session, and every transport gets it.
+ *
+ * <p>Thread-safe: the configuration is immutable; the only mutable state is the count of commands in flight per
+ * session (a concurrent map, an entry only while a command on that session runs). Each call borrows its own
+ * connection from the data source: bound the pool's own wait for a connection there (for example HikariCP's
+ * {@code connectionTimeout}).
  */
 public final class JdbcCommandHandler implements CommandHandler {
 
@@ -51,11 +75,18 @@ public final class JdbcCommandHandler implements CommandHandler {
     public static final String ARCHIVE_SESSION = "archive_session";
 
     private static final Set<String> ACTIONS = Set.of(END_SESSION, ARCHIVE_SESSION);
+    /** PostgreSQL SQLSTATEs after which nothing was changed and a retry may succeed: lock_not_available (the
+     * lock_timeout), query_canceled (the statement_timeout), deadlock_detected, serialization_failure. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("55P03", "57014", "40P01", "40001");
 
     private final DataSource dataSource;
     private final SessionTable table;
     private final String endedStatus;
     private final String archivedStatus;
+    private final Set<String> archivableStatuses;
+    private final Duration lockTimeout;
+    private final Duration statementTimeout;
+    private final InFlight inFlight;
     private final String commandsTable;
     private final String insertCommandSql;
     private final String selectCommandSql;
@@ -69,6 +100,10 @@ public final class JdbcCommandHandler implements CommandHandler {
         this.table = b.table;
         this.endedStatus = b.endedStatus;
         this.archivedStatus = b.archivedStatus;
+        this.archivableStatuses = b.archivableStatuses != null ? b.archivableStatuses : Set.of(b.endedStatus);
+        this.lockTimeout = b.lockTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.inFlight = new InFlight(b.maxCommandsPerSession);
         this.commandsTable = b.commandsSchema == null ? SqlIdentifiers.quote(b.commandsTable)
                 : SqlIdentifiers.quote(b.commandsSchema) + "." + SqlIdentifiers.quote(b.commandsTable);
         String t = table.qualifiedTable();
@@ -117,7 +152,11 @@ public final class JdbcCommandHandler implements CommandHandler {
      * @return the outcome: {@code ended}, {@code already_ended}, {@code archived} or {@code already_archived}
      * @throws NullPointerException if an argument is null
      * @throws CommandException     {@link CommandFailure#NOT_FOUND} for an unknown session, {@link CommandFailure#INVALID}
-     *                              for an unknown action or a command id reused for another command
+     *                              for an unknown action, a command id reused for another command, or an
+     *                              {@code archive_session} of a session that has not ended; {@link CommandFailure#BUSY}
+     *                              when the session already has {@code maxCommandsPerSession} commands running, its
+     *                              row stayed locked past {@code lockTimeout}, or a statement ran past
+     *                              {@code statementTimeout} (nothing changed; retry with the same id)
      * @throws SessionFeedException when the database fails, with the command id, action, session and table
      */
     @Override
@@ -127,6 +166,18 @@ public final class JdbcCommandHandler implements CommandHandler {
         if (!ACTIONS.contains(command.action())) {
             throw new CommandException(CommandFailure.INVALID, "unknown action: " + command.action());
         }
+        if (!inFlight.tryEnter(command.sessionId())) {
+            throw new CommandException(CommandFailure.BUSY, "another command on session '"
+                    + SessionColumns.sample(command.sessionId()) + "' is still running; retry later with the same id");
+        }
+        try {
+            return handleOnConnection(command, actor);
+        } finally {
+            inFlight.exit(command.sessionId());
+        }
+    }
+
+    private CommandResult handleOnConnection(SessionCommand command, String actor) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             if (autoCommit) {
@@ -147,13 +198,36 @@ public final class JdbcCommandHandler implements CommandHandler {
                 }
             }
         } catch (SQLException e) {
+            if (e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState())) {
+                throw new CommandException(CommandFailure.BUSY, "session '" + SessionColumns.sample(command.sessionId())
+                        + "' is busy (" + busyReason(e.getSQLState()) + "); nothing was changed, retry later with the same id");
+            }
             throw new SessionFeedException("command " + command.id() + " (" + command.action() + " of session '"
-                    + command.sessionId() + "') failed on " + table.qualifiedTable() + " / " + commandsTable + ": "
+                    + SessionColumns.sample(command.sessionId()) + "') failed on " + table.qualifiedTable() + " / " + commandsTable + ": "
                     + e.getMessage(), e);
         }
     }
 
+    /** Why a retryable failure happened, in words for the client (no driver text). */
+    private String busyReason(String sqlState) {
+        switch (sqlState) {
+            case "55P03":
+                return "its row is locked by another transaction; waited " + lockTimeout.toMillis() + " ms";
+            case "57014":
+                return "the database did not answer within " + statementTimeout.toMillis() + " ms";
+            default:
+                return "it conflicted with another transaction";
+        }
+    }
+
     private CommandResult handleInTransaction(Connection c, SessionCommand cmd, String actor) throws SQLException {
+        // set_config(..., true) is SET LOCAL with bound values: both end with this transaction.
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)")) {
+            ps.setString(1, lockTimeout.toMillis() + "ms");
+            ps.setString(2, statementTimeout.toMillis() + "ms");
+            ps.executeQuery().close();
+        }
         try (PreparedStatement ps = c.prepareStatement(insertCommandSql)) {
             ps.setString(1, cmd.id());
             ps.setString(2, cmd.action());
@@ -179,11 +253,15 @@ public final class JdbcCommandHandler implements CommandHandler {
             if (outcome.equals("ended")) {
                 update(c, endSql, endedStatus, cmd.sessionId());
             }
+        } else if (archivedStatus.equals(status)) {
+            outcome = "already_archived";
+        } else if (archivableStatuses.contains(status)) {
+            outcome = "archived";
+            update(c, archiveSql, archivedStatus, cmd.sessionId());
         } else {
-            outcome = archivedStatus.equals(status) ? "already_archived" : "archived";
-            if (outcome.equals("archived")) {
-                update(c, archiveSql, archivedStatus, cmd.sessionId());
-            }
+            throw new CommandException(CommandFailure.INVALID, "session '" + SessionColumns.sample(cmd.sessionId())
+                    + "' is '" + SessionColumns.sample(String.valueOf(status)) + "': only an ended chat can be archived"
+                    + " (end it first with end_session)");
         }
         try (PreparedStatement ps = c.prepareStatement(updateCommandSql)) {
             ps.setString(1, outcome);
@@ -219,7 +297,42 @@ public final class JdbcCommandHandler implements CommandHandler {
 
     @Override
     public String toString() {
-        return "JdbcCommandHandler{" + table.qualifiedTable() + ", commands=" + commandsTable + '}';
+        return "JdbcCommandHandler{" + table.qualifiedTable() + ", commands=" + commandsTable + ", lockTimeout="
+                + lockTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis() + "ms, maxCommandsPerSession="
+                + inFlight.max + '}';
+    }
+
+    /**
+     * Counts the commands running per session and refuses one beyond the cap. Thread-safe: every change is one
+     * atomic {@link ConcurrentHashMap#compute} on the session's entry; an entry exists only while a command on that
+     * session runs, so the map holds at most as many entries as there are callers in {@code handle}.
+     */
+    private static final class InFlight {
+        private final int max;
+        private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
+
+        InFlight(int max) {
+            this.max = max;
+        }
+
+        /** Counts a command in, unless its session is at the cap. */
+        boolean tryEnter(String sessionId) {
+            boolean[] entered = {false};
+            running.compute(sessionId, (id, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= max) {
+                    return n;
+                }
+                entered[0] = true;
+                return count + 1;
+            });
+            return entered[0];
+        }
+
+        /** Counts a command out (only after {@link #tryEnter} returned true). */
+        void exit(String sessionId) {
+            running.computeIfPresent(sessionId, (id, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**
@@ -234,6 +347,10 @@ public final class JdbcCommandHandler implements CommandHandler {
         private String commandsTable = "sessionfeed_commands";
         private String endedStatus = "ended";
         private String archivedStatus = "archived";
+        private Set<String> archivableStatuses;
+        private Duration lockTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private int maxCommandsPerSession = 1;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -301,6 +418,68 @@ public final class JdbcCommandHandler implements CommandHandler {
             return this;
         }
 
+        /**
+         * The statuses {@code archive_session} accepts: a chat with any other status (other than the archived status
+         * itself, answered {@code already_archived}) is refused with {@link CommandFailure#INVALID}. Default: only the
+         * {@link #endedStatus(String) endedStatus}. Give more when the table has several end states (for example
+         * {@code ended}, {@code missed}, {@code abandoned}).
+         *
+         * @param statuses not empty; each not blank, at most 64 characters, not the archived status
+         * @return this builder
+         */
+        public Builder archivableStatuses(Set<String> statuses) {
+            Objects.requireNonNull(statuses, "archivableStatuses");
+            if (statuses.isEmpty()) {
+                throw new IllegalArgumentException("archivableStatuses must not be empty");
+            }
+            for (String s : statuses) {
+                status("archivableStatuses element", s);
+            }
+            this.archivableStatuses = Set.copyOf(statuses);
+            return this;
+        }
+
+        /**
+         * How long a command waits for a lock (its session row, or the commands table row of a concurrent command with
+         * the same id) before it gives up with {@link CommandFailure#BUSY}: PostgreSQL's {@code lock_timeout}, set for
+         * the command's transaction only. Default 2 s; between 10 ms and 5 min.
+         *
+         * @param timeout the wait
+         * @return this builder
+         */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = Checks.durationBetween("lockTimeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(5));
+            return this;
+        }
+
+        /**
+         * How long one statement of a command may run (a lock wait included) before PostgreSQL cancels it and the
+         * command gives up with {@link CommandFailure#BUSY}: {@code statement_timeout}, set for the command's
+         * transaction only. A command runs up to five short statements. Default 5 s; between 10 ms and 10 min. Keep it
+         * above {@code lockTimeout} so that a lock wait ends as a lock timeout.
+         *
+         * @param timeout the limit per statement
+         * @return this builder
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = Checks.durationBetween("statementTimeout", timeout, Duration.ofMillis(10),
+                    Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * How many commands on one session may run at once in this handler; a further one is refused at once with
+         * {@link CommandFailure#BUSY}, so commands piling up on one hot session cannot occupy every thread that calls
+         * the handler. Default 1 (commands on one session are serialized by its row lock anyway); between 1 and 64.
+         *
+         * @param max the cap per session
+         * @return this builder
+         */
+        public Builder maxCommandsPerSession(int max) {
+            this.maxCommandsPerSession = Checks.intBetween("maxCommandsPerSession", max, 1, 64);
+            return this;
+        }
+
         private static String status(String property, String value) {
             Checks.notBlank(property, value);
             if (value.length() > 64) {
@@ -314,11 +493,16 @@ public final class JdbcCommandHandler implements CommandHandler {
          * Creates the handler.
          *
          * @return an immutable, thread-safe handler
-         * @throws IllegalArgumentException when {@code endedStatus} equals {@code archivedStatus}
+         * @throws IllegalArgumentException when {@code endedStatus} equals {@code archivedStatus}, or
+         *                                  {@code archivableStatuses} contains {@code archivedStatus}
          */
         public JdbcCommandHandler build() {
             if (endedStatus.equals(archivedStatus)) {
                 throw new IllegalArgumentException("endedStatus and archivedStatus must differ, both were: '" + endedStatus + "'");
+            }
+            if (archivableStatuses != null && archivableStatuses.contains(archivedStatus)) {
+                throw new IllegalArgumentException("archivableStatuses must not contain archivedStatus '" + archivedStatus
+                        + "', was: " + archivableStatuses);
             }
             return new JdbcCommandHandler(this);
         }

@@ -17,6 +17,7 @@ import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *       {@code PollingChangeSource}), see {@link FeedWiring};</li>
  *   <li>an embedded Jetty 12 (ee10) serving the dashboard at {@code /}, the browser client at
  *       {@code /sessionfeed/client.js} (from the websocket-adapter jar), a small login API at {@code /api/*}, and
- *       SessionFeed's endpoint at {@value #ENDPOINT_PATH};</li>
+ *       SessionFeed's endpoint at {@value #ENDPOINT_PATH}; hardened as a public server should be: a deadline for
+ *       request headers ({@link HeaderDeadline}) and a connection limit, security headers on every response
+ *       ({@link SecurityHeaders}), same-origin JSON login and logout with random login ids ({@link ApiServlet},
+ *       {@link LoginStore}), and failed token checks throttled per address ({@link FailedAuthThrottle});</li>
  *   <li>the traffic simulator, which writes to the table like the host's own code would.</li>
  * </ol>
  *
@@ -55,6 +59,7 @@ public final class DemoApp implements AutoCloseable {
     private final DemoDatabase database;
     private final boolean ownsDatabase;
     private final DemoAuth auth;
+    private final LoginStore logins;
     private final AtomicBoolean closed = new AtomicBoolean();
     private FeedWiring feed;
     private Server server;
@@ -65,7 +70,8 @@ public final class DemoApp implements AutoCloseable {
         this.options = options;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
-        this.auth = new DemoAuth(options.adminToken(), options.viewerToken());
+        this.logins = new LoginStore(database.dataSource());
+        this.auth = new DemoAuth(options.adminToken(), options.viewerToken(), logins);
     }
 
     /**
@@ -101,7 +107,7 @@ public final class DemoApp implements AutoCloseable {
             running.set(db);
             DemoApp app = startWith(options, db, true);
             running.set(app);
-            app.printBanner();
+            log.info("{}", app.banner());
         } catch (Exception e) {
             log.error("The demo could not start: {}", e.toString());
             quietly("demo", running.getAndSet(null));
@@ -144,6 +150,7 @@ public final class DemoApp implements AutoCloseable {
 
     private void startParts() throws Exception {
         database.installSchema();
+        logins.install();
         if (options.seedSessions() > 0 && database.countSessions() == 0) {
             TrafficSimulator.seed(database.dataSource(), options.seedSessions(), System.nanoTime());
             log.info("Seeded {} sessions", options.seedSessions());
@@ -155,6 +162,10 @@ public final class DemoApp implements AutoCloseable {
         server.setStopTimeout(3_000);
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(options.port());
+        // Slowloris and connection floods: headers must arrive in time, and connections are capped (beyond the cap
+        // the server stops accepting until one closes; WebSockets count too).
+        connector.addBean(new HeaderDeadline(server.getScheduler(), options.headerTimeout()));
+        server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
         if (!options.host().isEmpty()) {
             connector.setHost(options.host());
         }
@@ -162,7 +173,8 @@ public final class DemoApp implements AutoCloseable {
         connector.open(); // bind now: with --port 0 the allowed Origins depend on the port
         port = connector.getLocalPort();
 
-        feed = FeedWiring.start(options, database, auth, allowedOrigins());
+        List<String> origins = allowedOrigins();
+        feed = FeedWiring.start(options, database, auth, origins);
 
         ServletContextHandler context = new ServletContextHandler("/");
         ResourceFactory resources = ResourceFactory.of(context);
@@ -174,8 +186,13 @@ public final class DemoApp implements AutoCloseable {
         files.setInitParameter("dirAllowed", "false");
         files.setInitParameter("cacheControl", "no-cache");
         context.addServlet(files, "/");
-        context.addServlet(new ServletHolder("api", new ApiServlet(auth)), "/api/*");
         SessionFeedEndpoint endpoint = feed.endpoint();
+        context.addServlet(new ServletHolder("api", new ApiServlet(auth, new SameOriginCheck(origins), endpoint)), "/api/*");
+        context.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FailedAuthThrottle throttle = new FailedAuthThrottle();
+        FilterHolder throttleHolder = new FilterHolder(throttle);
+        throttleHolder.setName("demo-login-throttle");
+        context.addFilter(throttleHolder, "/api/*", EnumSet.of(DispatcherType.REQUEST));
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade. Prepended here,
             // after Jetty installed its upgrade filter, so that it runs first.
@@ -187,6 +204,12 @@ public final class DemoApp implements AutoCloseable {
             mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
             context.getServletHandler().prependFilter(handshake);
             context.getServletHandler().prependFilterMapping(mapping);
+            // Before it (prepended last, so it runs first): failed token checks in handshakes are throttled too.
+            FilterMapping throttled = new FilterMapping();
+            throttled.setFilterName(throttleHolder.getName());
+            throttled.setPathSpec(ENDPOINT_PATH);
+            throttled.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+            context.getServletHandler().prependFilterMapping(throttled);
             endpoint.register(container, ENDPOINT_PATH);
         });
         server.setHandler(context);
@@ -211,23 +234,30 @@ public final class DemoApp implements AutoCloseable {
         return new ArrayList<>(origins);
     }
 
-    private void printBanner() {
+    /**
+     * The start-up banner. A generated token is shown (it is the only way in, and dies with this process); a supplied
+     * one never is, so a token set by the operator does not end up in logs or terminal scroll-back.
+     *
+     * @return the banner text
+     */
+    String banner() {
         String base = baseUrl();
         String source = options.source().equals("notify") ? "notify (LISTEN/NOTIFY, trigger installed)"
                 : "polling every " + options.pollInterval().toMillis() + " ms";
         String sim = options.simulateRate() > 0 ? options.simulateRate() + " changes/s" : "off";
-        log.info("""
-
-                  SessionFeed demo is running
-                    Dashboard (admin):     {}/?access_token={}
-                    Dashboard (read-only): {}/?access_token={}
-                    WebSocket endpoint:    ws://localhost:{}{}
-                    Database:              {}
-                    Change source:         {}
-                    Simulator:             {}
-                  Press Ctrl-C to stop.
-                """, base, auth.adminToken(), base, auth.viewerToken(), port, ENDPOINT_PATH,
-                DatabaseUrl.redact(database.jdbcUrl()), source, sim);
+        String admin = auth.adminTokenGenerated() ? base + "/?access_token=" + auth.adminToken()
+                : base + "/ (sign in with the token you supplied: --admin-token or SESSIONFEED_DEMO_ADMIN_TOKEN)";
+        String viewer = auth.viewerTokenGenerated() ? base + "/?access_token=" + auth.viewerToken()
+                : base + "/ (sign in with the token you supplied: --viewer-token or SESSIONFEED_DEMO_VIEWER_TOKEN)";
+        return String.join(System.lineSeparator(), "",
+                "  SessionFeed demo is running",
+                "    Dashboard (admin):     " + admin,
+                "    Dashboard (read-only): " + viewer,
+                "    WebSocket endpoint:    ws://localhost:" + port + ENDPOINT_PATH,
+                "    Database:              " + DatabaseUrl.redact(database.jdbcUrl()),
+                "    Change source:         " + source,
+                "    Simulator:             " + sim,
+                "  Press Ctrl-C to stop.", "");
     }
 
     /** @return the HTTP port */

@@ -19,22 +19,28 @@ import java.util.Objects;
  * @param dbPassword      password for {@code jdbcUrl}, or null
  * @param source          {@code notify} or {@code polling}
  * @param pollInterval    the polling source's interval
- * @param adminToken      the admin token, or null to generate one
- * @param viewerToken     the read-only viewer token, or null to generate one
+ * @param adminToken      the admin token ({@code --admin-token} or {@code SESSIONFEED_DEMO_ADMIN_TOKEN}), or null to
+ *                        generate one
+ * @param viewerToken     the read-only viewer token ({@code --viewer-token} or {@code SESSIONFEED_DEMO_VIEWER_TOKEN}), or
+ *                        null to generate one
  * @param allowedOrigins  extra allowed Origins; empty means the app's own origin
  * @param simulateRate    simulated changes per second; 0 for none
  * @param seedSessions    sessions created at start when the table is empty
+ * @param headerTimeout   how long the HTTP server waits for a request's headers (slowloris defence)
+ * @param maxConnections  the most TCP connections the HTTP server holds at once (WebSockets included)
  * @param help            true when {@code --help} was given
  */
 public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, String dbPassword, String source,
                           Duration pollInterval, String adminToken, String viewerToken, List<String> allowedOrigins,
-                          double simulateRate, int seedSessions, boolean help) {
+                          double simulateRate, int seedSessions, Duration headerTimeout, int maxConnections,
+                          boolean help) {
 
     /** Validates and copies. */
     public DemoOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
@@ -55,21 +61,28 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
             "  --source notify|polling  how changes are detected                         [notify]",
             "  --poll-interval DUR    polling interval (also notify's fallback while       [1s]",
             "                         LISTEN is down), e.g. 500ms, 2s, PT1S",
-            "  --admin-token TOKEN    token of the admin who may end/archive sessions     [generated, printed]",
-            "  --viewer-token TOKEN   token of a read-only admin                          [generated, printed]",
+            "  --admin-token TOKEN    token of the admin who may end/archive sessions     [SESSIONFEED_DEMO_ADMIN_TOKEN,",
+            "                         or generated and printed; a supplied token is never printed]",
+            "  --viewer-token TOKEN   token of a read-only admin                          [SESSIONFEED_DEMO_VIEWER_TOKEN,",
+            "                         or generated and printed]",
             "  --allowed-origin URL   allowed browser Origin; repeatable                  [the app's own origin]",
             "  --simulate RATE        simulated changes per second; 0 or off for none    [2]",
             "  --seed-sessions N      sessions created at start if the table is empty    [50]",
+            "  --header-timeout DUR   time a client has to send a request's headers      [10s]",
+            "  --max-connections N    most connections the HTTP server holds at once      [512]",
             "  --help                 print this help and exit",
             "",
-            "Tokens are accepted as 'Authorization: Bearer TOKEN', as the access_token query parameter, or from",
-            "the cookie the page sets after its one-field login. Stop with Ctrl-C.");
+            "Tokens are accepted as 'Authorization: Bearer TOKEN' or as the access_token query parameter; the page",
+            "trades one for a login (a random id in an HttpOnly cookie, ended by Sign out). Prefer the environment",
+            "variables to --admin-token/--viewer-token: a command line is visible to every user of the machine.",
+            "Stop with Ctrl-C.");
 
     /**
      * Parses the command line.
      *
      * @param args the arguments
-     * @param env  the environment (for {@code DATABASE_URL})
+     * @param env  the environment ({@code DATABASE_URL}, {@code SESSIONFEED_DEMO_ADMIN_TOKEN},
+     *             {@code SESSIONFEED_DEMO_VIEWER_TOKEN}; the command line wins)
      * @return the options
      * @throws IllegalArgumentException naming the option and the value when one is invalid or unknown
      */
@@ -86,6 +99,8 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
         List<String> origins = new ArrayList<>();
         double rate = 2;
         int seed = 50;
+        Duration headerTimeout = Duration.ofSeconds(10);
+        int maxConnections = 512;
         boolean help = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -129,6 +144,13 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
                 case "--allowed-origin" -> origins.add(origin(name, value));
                 case "--simulate" -> rate = rate(name, value);
                 case "--seed-sessions" -> seed = intBetween(name, value, 0, 100_000);
+                case "--header-timeout" -> {
+                    headerTimeout = duration(name, value);
+                    if (headerTimeout.compareTo(Duration.ofMillis(500)) < 0 || headerTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+                        throw new IllegalArgumentException("--header-timeout must be between 500ms and 5m, was: '" + value + "'");
+                    }
+                }
+                case "--max-connections" -> maxConnections = intBetween(name, value, 8, 100_000);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "' (see --help)");
             }
         }
@@ -138,11 +160,17 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
             user = user != null ? user : parsed.user();
             password = password != null ? password : parsed.password();
         }
+        if (adminToken == null && env.get("SESSIONFEED_DEMO_ADMIN_TOKEN") != null) {
+            adminToken = token("SESSIONFEED_DEMO_ADMIN_TOKEN", env.get("SESSIONFEED_DEMO_ADMIN_TOKEN"));
+        }
+        if (viewerToken == null && env.get("SESSIONFEED_DEMO_VIEWER_TOKEN") != null) {
+            viewerToken = token("SESSIONFEED_DEMO_VIEWER_TOKEN", env.get("SESSIONFEED_DEMO_VIEWER_TOKEN"));
+        }
         if (adminToken != null && adminToken.equals(viewerToken)) {
             throw new IllegalArgumentException("--admin-token and --viewer-token must differ");
         }
         return new DemoOptions(port, host, jdbcUrl, user, password, source, pollInterval, adminToken, viewerToken,
-                origins, rate, seed, help);
+                origins, rate, seed, headerTimeout, maxConnections, help);
     }
 
     private static int intBetween(String name, String value, int min, int max) {
@@ -222,6 +250,7 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
         // Never print the tokens or the password.
         return "DemoOptions{port=" + port + ", host='" + host + "', jdbcUrl=" + (jdbcUrl == null ? "embedded" : DatabaseUrl.redact(jdbcUrl))
                 + ", source=" + source + ", pollInterval=" + pollInterval + ", allowedOrigins=" + allowedOrigins
-                + ", simulateRate=" + simulateRate + ", seedSessions=" + seedSessions + "}";
+                + ", simulateRate=" + simulateRate + ", seedSessions=" + seedSessions + ", headerTimeout=" + headerTimeout
+                + ", maxConnections=" + maxConnections + "}";
     }
 }

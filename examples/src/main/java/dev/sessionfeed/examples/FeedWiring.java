@@ -52,12 +52,13 @@ final class FeedWiring implements AutoCloseable {
         // 3. The feed engine.
         SessionFeed feed = SessionFeed.builder(snapshots, source).build();
 
-        // 4. Who may connect and what they may do: the demo's tokens (header, query parameter or cookie).
+        // 4. Who may connect and what they may do: the demo's tokens (header or query parameter) or a browser login
+        //    (its cookie). A login's connections are named name#tag, so that its logout revokes exactly them.
         AdminAuthenticator authenticator = handshake -> auth.identify(
                         handshake.header("Authorization").orElse(null),
                         handshake.queryParameter("access_token").orElse(null),
                         handshake.cookies())
-                .map(id -> new AdminIdentity(id.name(), id.permissions()));
+                .map(caller -> new AdminIdentity(caller.connectionName(), caller.identity().permissions()));
         // 5. What admins may do: end_session / archive_session as idempotent status updates (per command id).
         WebSocketOptions wsOptions = WebSocketOptions.builder(authenticator)
                 .allowedOrigins(allowedOrigins)

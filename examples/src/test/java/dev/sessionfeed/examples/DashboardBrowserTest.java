@@ -152,6 +152,58 @@ class DashboardBrowserTest {
         assertThat(statusInDb("view-1")).isEqualTo("active");
     }
 
+    @Test
+    void aPageOnAnotherSiteCannotLogTheAdminInAsSomeoneElseNorOut() throws Exception {
+        WebDriver browser = open("test-admin-token");
+        assertThat(browser.findElement(By.tagName("body")).getAttribute("data-read-only")).isEqualTo("false");
+
+        // The attack of issue 12 #11, from another site (127.0.0.1 is another site than localhost): a form that
+        // logs the victim in as the viewer, and a text/plain logout, both without a CORS preflight.
+        String target = "http://localhost:" + port;
+        String page = "<!doctype html><html><body>"
+                + "<form id='login' method='POST' action='" + target + "/api/login'>"
+                + "<input name='token' value='test-viewer-token'></form>"
+                + "<script>fetch('" + target + "/api/logout', {method: 'POST', mode: 'no-cors', credentials: 'include',"
+                + " headers: {'Content-Type': 'text/plain'}, body: '{}'}).finally(() => document.getElementById('login').submit());"
+                + "</script></body></html>";
+        com.sun.net.httpserver.HttpServer evil = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        evil.createContext("/", exchange -> {
+            byte[] body = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        evil.start();
+        try {
+            browser.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
+            await().atMost(DEADLINE).until(() -> browser.getCurrentUrl().startsWith(target + "/api/login"));
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("forbidden");
+        } finally {
+            evil.stop(0);
+        }
+
+        browser.get(target + "/");
+        await().atMost(DEADLINE).until(() -> connectionStatus(browser).equals("live"));
+        assertThat(browser.findElement(By.tagName("body")).getAttribute("data-read-only"))
+                .as("still signed in as the admin").isEqualTo("false");
+        assertThat(browser.findElement(By.id("who-name")).getText()).isEqualTo("admin");
+    }
+
+    @Test
+    void signingOutEndsTheLoginAndItsConnection() {
+        WebDriver browser = open("test-admin-token");
+        ((JavascriptExecutor) browser).executeScript(
+                "window.closeCodes = []; window.sessionFeed.on('disconnect', (e) => window.closeCodes.push(e.code));");
+
+        browser.findElement(By.id("logout")).click();
+
+        await().atMost(DEADLINE).until(() -> browser.findElement(By.id("login")).isDisplayed());
+        assertThat(((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/api/whoami', {credentials: 'same-origin'}).then(r => done(r.status));")).isEqualTo(401L);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private WebDriver open(String token) {

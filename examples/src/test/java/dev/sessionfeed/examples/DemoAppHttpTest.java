@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,26 +70,123 @@ class DemoAppHttpTest {
                 .isEqualTo("{\"name\":\"admin\",\"permissions\":[\"sessions:archive\",\"sessions:end\"],\"readOnly\":false}");
         assertThat(get("/api/whoami?access_token=http-viewer-token").body())
                 .isEqualTo("{\"name\":\"viewer\",\"permissions\":[],\"readOnly\":true}");
-        assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=http-viewer-token").statusCode()).isEqualTo(200);
+        // The login cookie holds a login id, never a token.
+        assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=http-viewer-token").statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> post(String path, String contentType, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in as the page does (same-origin JSON) and returns the login cookie's value. */
+    private static String login(String token) throws Exception {
+        HttpResponse<String> res = post("/api/login", "application/json", "{\"token\":\"" + token + "\"}",
+                "Origin", app.baseUrl(), "Sec-Fetch-Site", "same-origin");
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith(DemoAuth.COOKIE + "=");
+        return cookie.substring(DemoAuth.COOKIE.length() + 1, cookie.indexOf(';'));
     }
 
     @Test
-    void loginSetsAnHttpOnlyStrictCookieOnlyForAValidToken() throws Exception {
-        HttpRequest ok = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"http-admin-token\"}")).build();
-        HttpResponse<String> res = http.send(ok, HttpResponse.BodyHandlers.ofString());
+    void loginSetsARandomLoginIdInAnHttpOnlyStrictCookieOnlyForAValidToken() throws Exception {
+        HttpResponse<String> res = post("/api/login", "application/json", "{\"token\":\"http-admin-token\"}",
+                "Origin", app.baseUrl());
         assertThat(res.statusCode()).isEqualTo(200);
         String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(cookie).startsWith(DemoAuth.COOKIE + "=http-admin-token").containsIgnoringCase("HttpOnly")
-                .containsIgnoringCase("SameSite=Strict").contains("Path=/");
+        assertThat(cookie).startsWith(DemoAuth.COOKIE + "=").doesNotContain("http-admin-token")
+                .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/");
+        String id = cookie.substring(DemoAuth.COOKIE.length() + 1, cookie.indexOf(';'));
+        assertThat(id).hasSizeGreaterThanOrEqualTo(43).isNotEqualTo(login("http-admin-token"));
+        assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=" + id).body())
+                .isEqualTo("{\"name\":\"admin\",\"permissions\":[\"sessions:archive\",\"sessions:end\"],\"readOnly\":false}");
 
-        HttpRequest bad = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"nope-nope\"}")).build();
-        HttpResponse<String> refused = http.send(bad, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = post("/api/login", "application/json", "{\"token\":\"nope-nope\"}", "Origin", app.baseUrl());
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void loginRefusesFormsTextPlainAndOtherSites() throws Exception {
+        // What a page on another site can send without a CORS preflight: a form POST or text/plain.
+        HttpResponse<String> form = post("/api/login", "application/x-www-form-urlencoded", "token=http-admin-token");
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.headers().firstValue("Set-Cookie")).isEmpty();
+        HttpResponse<String> text = post("/api/login", "text/plain", "{\"token\":\"http-admin-token\"}",
+                "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site");
+        assertThat(text.statusCode()).isIn(403, 415);
+        assertThat(text.headers().firstValue("Set-Cookie")).isEmpty();
+        // JSON too, when the browser says it comes from another site.
+        for (String[] headers : List.of(new String[] {"Origin", "https://evil.example"},
+                new String[] {"Sec-Fetch-Site", "cross-site"}, new String[] {"Sec-Fetch-Site", "same-site"},
+                new String[] {"Origin", "null"})) {
+            HttpResponse<String> r = post("/api/login", "application/json", "{\"token\":\"http-admin-token\"}", headers);
+            assertThat(r.statusCode()).as(String.join(": ", headers)).isEqualTo(403);
+            assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+        }
+        // An allowed other origin (--allowed-origin) may.
+        assertThat(post("/api/login", "application/json", "{\"token\":\"http-viewer-token\"}",
+                "Origin", "https://admin.example.test").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void logoutEndsTheLoginAndClosesItsConnectionsButNotOthers() throws Exception {
+        String mine = login("http-admin-token");
+        String other = login("http-admin-token");
+        FeedWebSocketClient ws = openWithCookie(mine);
+        FeedWebSocketClient ws2 = openWithCookie(other);
+        CompletableFuture<Integer> myClose = ws.closeCode();
+        CompletableFuture<Integer> otherClose = ws2.closeCode();
+        try {
+            // Another site cannot log the admin out.
+            assertThat(post("/api/logout", "application/json", "{}", "Cookie", DemoAuth.COOKIE + "=" + mine,
+                    "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+            assertThat(post("/api/logout", "text/plain", "", "Cookie", DemoAuth.COOKIE + "=" + mine).statusCode()).isEqualTo(415);
+            assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=" + mine).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> out = post("/api/logout", "application/json", "{}", "Cookie", DemoAuth.COOKIE + "=" + mine,
+                    "Origin", app.baseUrl(), "Sec-Fetch-Site", "same-origin");
+            assertThat(out.statusCode()).isEqualTo(200);
+            assertThat(out.headers().firstValue("Set-Cookie")).get().asString().startsWith(DemoAuth.COOKIE + "=;");
+
+            assertThat(myClose.get(10, TimeUnit.SECONDS)).as("close code of the logged-out login's socket").isEqualTo(1008);
+            assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=" + mine).statusCode()).isEqualTo(401);
+            assertThat(handshakeStatus(null, app.baseUrl(), DemoAuth.COOKIE + "=" + mine)).isEqualTo(401);
+            // The other login of the same admin is untouched.
+            assertThat(otherClose).isNotDone();
+            assertThat(get("/api/whoami", "Cookie", DemoAuth.COOKIE + "=" + other).statusCode()).isEqualTo(200);
+        } finally {
+            ws.close();
+            ws2.close();
+        }
+    }
+
+    private static FeedWebSocketClient openWithCookie(String loginId) {
+        FeedWebSocketClient ws = FeedWebSocketClient.open(endpoint(),
+                Map.of("Cookie", DemoAuth.COOKIE + "=" + loginId, "Origin", app.baseUrl()));
+        assertThat(ws.awaitType("hello").path("type").asText()).isEqualTo("hello");
+        return ws;
+    }
+
+    @Test
+    void everyResponseCarriesSecurityHeaders() throws Exception {
+        for (String path : List.of("/", "/dashboard.js", "/api/whoami", "/api/nothing")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).get().asString()
+                    .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+        }
     }
 
     @Test
@@ -111,10 +210,17 @@ class DemoAppHttpTest {
     }
 
     private static int handshakeStatus(String authorization, String origin) {
+        return handshakeStatus(authorization, origin, null);
+    }
+
+    private static int handshakeStatus(String authorization, String origin, String cookie) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Origin", origin);
         if (authorization != null) {
             headers.put("Authorization", authorization);
+        }
+        if (cookie != null) {
+            headers.put("Cookie", cookie);
         }
         try {
             FeedWebSocketClient.open(endpoint(), headers).close();

@@ -83,6 +83,34 @@ class DemoOptionsTest {
     }
 
     @Test
+    void takesTheTokensFromTheEnvironmentUnlessGivenOnTheCommandLine() {
+        Map<String, String> env = Map.of("SESSIONFEED_DEMO_ADMIN_TOKEN", "env-admin-token", "SESSIONFEED_DEMO_VIEWER_TOKEN",
+                "env-viewer-token");
+        DemoOptions fromEnv = DemoOptions.parse(List.of(), env);
+        assertThat(fromEnv.adminToken()).isEqualTo("env-admin-token");
+        assertThat(fromEnv.viewerToken()).isEqualTo("env-viewer-token");
+        assertThat(DemoOptions.parse(List.of("--admin-token", "cli-admin-token"), env).adminToken()).isEqualTo("cli-admin-token");
+        assertThatThrownBy(() -> DemoOptions.parse(List.of(), Map.of("SESSIONFEED_DEMO_ADMIN_TOKEN", "short")))
+                .hasMessageContaining("SESSIONFEED_DEMO_ADMIN_TOKEN must be 8-256 characters").hasMessageNotContaining("short");
+        assertThat(DemoOptions.HELP).contains("SESSIONFEED_DEMO_ADMIN_TOKEN", "SESSIONFEED_DEMO_VIEWER_TOKEN");
+    }
+
+    @Test
+    void parsesTheServerLimits() {
+        DemoOptions o = parse();
+        assertThat(o.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.maxConnections()).isEqualTo(512);
+        assertThat(DemoOptions.HELP).contains("--header-timeout DUR", "[10s]", "--max-connections N", "[512]");
+        DemoOptions set = parse("--header-timeout", "3s", "--max-connections", "64");
+        assertThat(set.headerTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(set.maxConnections()).isEqualTo(64);
+        assertThatThrownBy(() -> parse("--header-timeout", "100ms"))
+                .hasMessage("--header-timeout must be between 500ms and 5m, was: '100ms'");
+        assertThatThrownBy(() -> parse("--max-connections", "2"))
+                .hasMessage("--max-connections must be between 8 and 100000, was: '2'");
+    }
+
+    @Test
     void toStringHidesTokensAndPasswords() {
         DemoOptions o = parse("--admin-token", "admin-secret-1", "--viewer-token", "viewer-secret-1",
                 "--jdbc-url", "jdbc:postgresql://h/db?password=hunter2", "--db-password", "hunter2");

@@ -139,11 +139,12 @@ class FaultScenariosTest {
             assertThat(acks.get(1).path("result").path("replayed").asBoolean()).isTrue();
             // 2. Sent, and the connection dropped before the ack could arrive: resent after the reconnect.
             String target2 = ids.get(2);
-            String id2 = a.command("cmd-resent-2", "archive_session", target2);
+            // (end_session: the seeded chats are live, and only an ended chat can be archived)
+            String id2 = a.command("cmd-resent-2", "end_session", target2);
             a.disconnect();
             a.connect();
             await().atMost(SETTLE).until(a::isSynced);
-            a.command(id2, "archive_session", target2);
+            a.command(id2, "end_session", target2);
             await().atMost(SETTLE).until(() -> !a.acks().getOrDefault(id2, List.of()).isEmpty());
             h.awaitSettled(SETTLE);
             // Applied once: one recorded command each, and each row changed by exactly one UPDATE.

@@ -88,6 +88,40 @@ class JdbcCommandHandlerTest {
     }
 
     @Test
+    void refusesToArchiveAChatThatHasNotEndedNamingItsStatus() {
+        SessionFixtures.insertSession(db, "live1", "active");
+        SessionFixtures.insertSession(db, "live2", "waiting");
+
+        for (String id : List.of("live1", "live2")) {
+            String status = id.equals("live1") ? "active" : "waiting";
+            assertThatThrownBy(() -> handler.handle(cmd("arch-" + id, "archive_session", id), "a"))
+                    .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.INVALID))
+                    .hasMessageContaining("'" + status + "'").hasMessageContaining("end_session");
+            // Nothing changed and nothing was recorded: the same id works once the chat has ended.
+            assertThat(hasStatus(id, status)).isTrue();
+            assertThat(db.queryForLong("SELECT count(*) FROM chat_sessions WHERE session_id = ? AND archived_at IS NULL", id))
+                    .isEqualTo(1);
+            assertThat(db.queryForLong("SELECT count(*) FROM sessionfeed_commands WHERE command_id = ?", "arch-" + id)).isZero();
+        }
+
+        handler.handle(cmd("end-live1", "end_session", "live1"), "a");
+        assertThat(handler.handle(cmd("arch-live1", "archive_session", "live1"), "a"))
+                .isEqualTo(new CommandResult("archived", "live1", false));
+        assertThat(db.queryForLong("SELECT count(*) FROM chat_sessions WHERE session_id = 'live1'"
+                + " AND status = 'archived' AND ended_at IS NOT NULL AND archived_at IS NOT NULL")).isEqualTo(1);
+
+        // A table with several end states names them all.
+        SessionFixtures.insertSession(db, "missed1", "missed");
+        JdbcCommandHandler several = JdbcCommandHandler.builder(db.dataSource())
+                .archivableStatuses(java.util.Set.of("ended", "missed")).build();
+        assertThat(several.handle(cmd("arch-missed1", "archive_session", "missed1"), "a").outcome()).isEqualTo("archived");
+        assertThatThrownBy(() -> several.handle(cmd("arch-live2", "archive_session", "live2"), "a"))
+                .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.INVALID));
+        assertThatThrownBy(() -> JdbcCommandHandler.builder(db.dataSource()).archivableStatuses(java.util.Set.of("archived")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("archivableStatuses");
+    }
+
+    @Test
     void unknownSessionIsNotFoundAndNotRecorded() {
         assertThatThrownBy(() -> handler.handle(cmd("c6", "end_session", "nope"), "a"))
                 .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.failure()).isEqualTo(CommandFailure.NOT_FOUND))
@@ -127,12 +161,15 @@ class JdbcCommandHandlerTest {
 
     @Test
     void concurrentDuplicatesAreAppliedExactlyOnce() throws Exception {
+        // Eight at once on one session: above the default per-session cap (1), so that the database's serialization
+        // of one command id (the primary key) is what is tested here; JdbcCommandHandlerHotRowTest tests the cap.
+        JdbcCommandHandler handler = JdbcCommandHandler.builder(db.dataSource()).maxCommandsPerSession(8).build();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 10; round++) {
                 String session = "cc" + round;
                 String commandId = "dup-" + round;
-                SessionFixtures.insertSession(db, session, "active");
+                SessionFixtures.insertSession(db, session, "ended");
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<CommandResult>> futures = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {

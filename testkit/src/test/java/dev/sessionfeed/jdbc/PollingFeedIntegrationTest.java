@@ -49,6 +49,8 @@ class PollingFeedIntegrationTest {
 
             JdbcCommandHandler commands = JdbcCommandHandler.builder(db.dataSource()).build();
             String target = client.sessions().keySet().iterator().next();
+            // Only an ended chat can be archived.
+            commands.handle(new SessionCommand("cmd-0", "end_session", target, Map.of()), "admin");
             commands.handle(new SessionCommand("cmd-1", "archive_session", target, Map.of()), "admin");
             await().atMost(CONVERGENCE).until(() -> !client.sessions().containsKey(target));
 

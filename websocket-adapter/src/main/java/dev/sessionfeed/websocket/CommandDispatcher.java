@@ -56,6 +56,8 @@ final class CommandDispatcher {
                 return ErrorCode.NOT_FOUND;
             case NOT_PERMITTED:
                 return ErrorCode.FORBIDDEN;
+            case BUSY:
+                return ErrorCode.RATE_LIMITED; // nothing changed: "retry later with the same id", like a rate limit
             case INVALID:
             default:
                 return ErrorCode.BAD_REQUEST;

@@ -20,6 +20,7 @@ class CommandFailureMappingTest {
         assertThat(mapped).containsExactlyInAnyOrderEntriesOf(Map.of(
                 CommandFailure.NOT_FOUND, ErrorCode.NOT_FOUND,
                 CommandFailure.INVALID, ErrorCode.BAD_REQUEST,
-                CommandFailure.NOT_PERMITTED, ErrorCode.FORBIDDEN));
+                CommandFailure.NOT_PERMITTED, ErrorCode.FORBIDDEN,
+                CommandFailure.BUSY, ErrorCode.RATE_LIMITED));
     }
 }
