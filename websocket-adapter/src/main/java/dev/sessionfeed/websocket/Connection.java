@@ -26,7 +26,7 @@ final class Connection implements SendScheduler.Scheduled {
     private final EndpointParts endpoint;
     private final Transport transport;
     private final AdminIdentity identity;
-    private final TokenBucket commands;
+    private final CommandBudget commands;
     private final Object lock = new Object();
     private final Liveness liveness;
     // Guarded by lock.
@@ -42,7 +42,7 @@ final class Connection implements SendScheduler.Scheduled {
         this.identity = identity;
         long now = System.nanoTime();
         WebSocketOptions o = endpoint.options();
-        this.commands = new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now);
+        this.commands = new CommandBudget(new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now));
         this.liveness = new Liveness(o, now);
         this.queue = new OutboundQueue(o.maxQueuedFrames(), endpoint.metrics());
     }
@@ -95,9 +95,9 @@ final class Connection implements SendScheduler.Scheduled {
         Audit.disconnected(identity.name(), id());
     }
 
-    /** @return whether a command may run now (the connection's token bucket) */
-    boolean tryAcquireCommand() {
-        return commands.tryAcquire(System.nanoTime());
+    /** @return whether a command may go on, is rate-limited, or closes the connection (its {@link CommandBudget}) */
+    CommandBudget.Verdict chargeCommand() {
+        return commands.charge(System.nanoTime());
     }
 
     /**
@@ -164,7 +164,8 @@ final class Connection implements SendScheduler.Scheduled {
     /** Answers with an {@code error} frame (logged at debug with a new correlation id). */
     void replyError(ErrorCode code, String message, String commandId) {
         String cid = correlationId();
-        log.debug("answering websocket connection {} with {} ({}), correlationId={}", id(), code.wireName(), message, cid);
+        log.debug("answering websocket connection {} with {} ({}), correlationId={}", id(), code.wireName(),
+                LogValues.quote(message, 256), cid);
         reply(endpoint.replies().error(code, message, commandId, cid));
     }
 

@@ -173,6 +173,7 @@ final class Hub implements Broadcaster, AutoCloseable {
         try {
             long now = System.nanoTime();
             registry.forEach(c -> c.tick(now));
+            Audit.flush(now);
         } catch (Throwable t) {
             log.error("websocket housekeeping failed; will run again", t);
         }
