@@ -35,6 +35,15 @@ final class Connection implements SendScheduler.Scheduled {
     private boolean closed;
     private int closeCode;
     private String closeReason;
+    /** Whether the close must abort the transport: the client stopped reading. */
+    private boolean abortTransport;
+    /** Bytes of the send in flight counted in the endpoint's {@link MemoryBudget}; 0 when none. */
+    private long chargedBytes;
+    /** When this client was last given a full state on request ({@code subscribe}, {@code resync}), 0 never. */
+    private long lastFullRequest;
+    /** A full state was requested within the subscribe interval: the housekeeping tick queues it when it ends. */
+    private boolean fullDue;
+    private final long subscribeIntervalNanos;
 
     Connection(EndpointParts endpoint, Transport transport, AdminIdentity identity) {
         this.endpoint = endpoint;
@@ -45,6 +54,7 @@ final class Connection implements SendScheduler.Scheduled {
         this.commands = new CommandBudget(new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now));
         this.liveness = new Liveness(o, now);
         this.queue = new OutboundQueue(o.maxQueuedFrames(), endpoint.metrics());
+        this.subscribeIntervalNanos = o.subscribeInterval().toNanos();
     }
 
     AdminIdentity identity() {
@@ -80,6 +90,11 @@ final class Connection implements SendScheduler.Scheduled {
         endpoint.inbound().onText(this, text);
     }
 
+    /** A binary frame: the protocol has none from clients, so the connection is closed with 1003. */
+    void onBinary() {
+        close(1003, "binary frames are not accepted");
+    }
+
     /** Records a pong (the answer to a server ping): the connection is alive. */
     void onPong() {
         liveness.inbound(System.nanoTime());
@@ -87,10 +102,14 @@ final class Connection implements SendScheduler.Scheduled {
 
     /** The container closed the connection. */
     void onClosed() {
+        long charged;
         synchronized (lock) {
             closed = true;
             queue.clear();
+            charged = chargedBytes;
+            chargedBytes = 0;
         }
+        endpoint.budget().release(charged);
         endpoint.registry().remove(this);
         Audit.disconnected(identity.name(), id());
     }
@@ -113,6 +132,8 @@ final class Connection implements SendScheduler.Scheduled {
             // (under that connection's lock), so a change we were not yet subscribed for is seen here.
             Snapshot newest = endpoint.mirror().latestBroadcast();
             queue.subscribe(deltas);
+            lastFullRequest = nonZero(System.nanoTime());
+            fullDue = false;
             if (newest != null && newest.seq() > seq) {
                 queue.queueLatestFullState(newest.seq()); // a change went out between the read and now
             } else {
@@ -156,9 +177,46 @@ final class Connection implements SendScheduler.Scheduled {
             if (!queue.subscribed()) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "send 'subscribe' before 'resync'");
             }
+            if (coalesceLocked(System.nanoTime())) {
+                return;
+            }
             queue.markFull();
         }
         pump(false);
+    }
+
+    /**
+     * A repeated {@code subscribe} for the full state: within the subscribe interval of the last full state it is
+     * coalesced (the stream goes on with the requested {@code deltas}, one full state follows when the interval
+     * ends).
+     *
+     * @return true if it was coalesced: nothing more to do
+     */
+    boolean coalesceSubscribe(boolean deltas) {
+        synchronized (lock) {
+            if (closed || !queue.subscribed() || !coalesceLocked(System.nanoTime())) {
+                return false;
+            }
+            queue.subscribe(deltas);
+            return true;
+        }
+    }
+
+    /** @return true if a full state was sent on request within the interval: the request is deferred instead */
+    private boolean coalesceLocked(long now) {
+        assert Thread.holdsLock(lock);
+        if (lastFullRequest != 0 && now - lastFullRequest < subscribeIntervalNanos) {
+            fullDue = true;
+            endpoint.metrics().fullStatesCoalesced.increment();
+            return true;
+        }
+        lastFullRequest = nonZero(now);
+        fullDue = false;
+        return false;
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == 0 ? 1 : nanos;
     }
 
     /** Answers with an {@code error} frame (logged at debug with a new correlation id). */
@@ -257,7 +315,9 @@ final class Connection implements SendScheduler.Scheduled {
         }
         log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
         endpoint.metrics().slowClientsClosed.increment();
-        return !closeLocked(1013, "too many unread replies");
+        boolean closing = closeLocked(1013, "too many unread replies");
+        abortTransport = closing;
+        return !closing;
     }
 
     @Override
@@ -306,6 +366,14 @@ final class Connection implements SendScheduler.Scheduled {
             return;
         }
         int chars = next.length();
+        boolean over;
+        synchronized (lock) {
+            chargedBytes = chars;
+        }
+        over = endpoint.budget().charge(chars);
+        if (over) {
+            endpoint.budget().shed(endpoint.registry(), System.nanoTime());
+        }
         try {
             transport.sendText(next, error -> sent(error, chars));
         } catch (RuntimeException | Error e) {
@@ -346,9 +414,13 @@ final class Connection implements SendScheduler.Scheduled {
      * @param chars the text frame's length, or -1 for a ping (not counted as a frame)
      */
     private void sent(Throwable error, int chars) {
+        long charged;
         synchronized (lock) {
             slot.release();
+            charged = chargedBytes;
+            chargedBytes = 0;
         }
+        endpoint.budget().release(charged);
         if (error == null && chars >= 0) {
             endpoint.metrics().framesSent.increment();
             endpoint.metrics().charsSent.add(chars);
@@ -371,6 +443,7 @@ final class Connection implements SendScheduler.Scheduled {
     void tick(long now) {
         Liveness.Verdict verdict;
         boolean closing = false;
+        boolean handOffFull = false;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -380,12 +453,19 @@ final class Connection implements SendScheduler.Scheduled {
                         slot.inFlightNanos(now) / 1_000_000, queue.queuedState(), queue.queuedControl());
             }
             verdict = liveness.check(now, slot);
+            if (verdict == Liveness.Verdict.NOTHING && fullDue && now - lastFullRequest >= subscribeIntervalNanos) {
+                fullDue = false; // the coalesced subscribe/resync: one full state now
+                lastFullRequest = nonZero(now);
+                queue.markFull();
+                handOffFull = slot.claimHandOff(true);
+            }
             switch (verdict) {
                 case TOO_SLOW:
                     log.info("websocket connection {} (actor={}) has not accepted data for {} ms; closing it as too slow",
                             id(), identity.name(), slot.inFlightNanos(now) / 1_000_000);
                     endpoint.metrics().slowClientsClosed.increment();
                     closing = closeLocked(1013, "client too slow");
+                    abortTransport = closing;
                     break;
                 case IDLE:
                     log.info("websocket connection {} (actor={}) idle for {} ms; closing it", id(), identity.name(),
@@ -403,7 +483,51 @@ final class Connection implements SendScheduler.Scheduled {
             closeTransport();
         } else if (verdict == Liveness.Verdict.PING) {
             startPing();
+        } else if (handOffFull) {
+            endpoint.scheduler().schedule(this);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ memory budget
+
+    /**
+     * @return this connection's send in flight if it has been unfinished for at least {@code minNanos}, else null
+     */
+    MemoryBudget.Stall stall(long now, long minNanos) {
+        synchronized (lock) {
+            if (closed || chargedBytes == 0 || !slot.inFlight() || slot.inFlightNanos(now) < minNanos) {
+                return null;
+            }
+            return new MemoryBudget.Stall(this, now - slot.inFlightNanos(now), chargedBytes);
+        }
+    }
+
+    /**
+     * Closes this stalled connection with 1013 to free the memory budget, aborting its transport.
+     *
+     * @return true if this call closed it
+     */
+    boolean shed() {
+        boolean closing;
+        synchronized (lock) {
+            closing = closeLocked(1013, "server busy: send buffers full");
+            abortTransport = closing;
+        }
+        if (closing) {
+            log.info("websocket connection {} (actor={}) closed to free the memory budget (its send is stalled)",
+                    id(), LogValues.quote(identity.name()));
+            endpoint.metrics().slowClientsClosed.increment();
+            closeTransport();
+        }
+        return closing;
+    }
+
+    /** Refuses a {@code subscribe} or {@code resync} while the memory budget is exceeded: closes with 1013. */
+    void refuseOverBudget() {
+        endpoint.metrics().subscriptionsRefused.increment();
+        log.info("websocket connection {} (actor={}): full state refused, the memory budget is exceeded; closing it "
+                + "with 1013", id(), LogValues.quote(identity.name()));
+        close(1013, "server busy; retry later");
     }
 
     private void startPing() {
@@ -478,14 +602,17 @@ final class Connection implements SendScheduler.Scheduled {
         assert !Thread.holdsLock(lock);
         int code;
         String reason;
+        boolean abort;
         synchronized (lock) {
             code = closeCode;
             reason = closeReason;
+            abort = abortTransport;
         }
+        Runnable close = abort ? () -> transport.abort(code, reason) : () -> transport.close(code, reason);
         try {
-            endpoint.tasks().runIo(() -> transport.close(code, reason));
+            endpoint.tasks().runIo(close);
         } catch (RejectedExecutionException e) {
-            transport.close(code, reason);
+            close.run();
         }
     }
 }

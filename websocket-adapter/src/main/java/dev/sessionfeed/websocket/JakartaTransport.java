@@ -6,8 +6,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
-/** {@link Transport} over a Jakarta WebSocket {@link Session}: async text sends, pings, close. */
+/**
+ * {@link Transport} over a Jakarta WebSocket {@link Session}: async text sends, pings, close, and an abort that
+ * bounds how long a close may wait behind an unread frame. Thread-safe as far as the container's session is (the
+ * {@link Connection} never sends concurrently).
+ */
 final class JakartaTransport implements Transport {
+
+    /**
+     * How long an aborted connection's close may wait behind an unread frame (container idle timeout, Tomcat's
+     * blocking send timeout for the close frame).
+     */
+    static final long ABORT_MILLIS = 1_000;
+    /** Tomcat's session property for the timeout of blocking sends, the close frame's included. */
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'s', 'f'}).asReadOnlyBuffer();
 
@@ -43,6 +55,23 @@ final class JakartaTransport implements Transport {
             org.slf4j.LoggerFactory.getLogger(JakartaTransport.class)
                     .debug("close of websocket session {} failed: {}", session.getId(), e.toString());
         }
+    }
+
+    /**
+     * Shrinks the session's idle timeout (Jetty, Undertow and Tyrus then end a connection whose writes make no
+     * progress) and Tomcat's blocking send timeout (its close frame gives up and the socket is closed) to
+     * {@link #ABORT_MILLIS}, then closes.
+     */
+    @Override
+    public void abort(int code, String reason) {
+        try {
+            session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, ABORT_MILLIS);
+            session.setMaxIdleTimeout(ABORT_MILLIS);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JakartaTransport.class)
+                    .debug("shrinking the timeouts of websocket session {} failed: {}", session.getId(), e.toString());
+        }
+        close(code, reason);
     }
 
     @Override

@@ -30,6 +30,18 @@ interface Transport {
     void close(int code, String reason);
 
     /**
+     * Closes a connection whose client stopped reading, so that it is gone within seconds: its close frame would
+     * wait behind the unread frame until the container's own idle timeout (a minute or more), keeping the socket
+     * and the frame's bytes. Default: {@link #close}.
+     *
+     * @param code   the close code
+     * @param reason the close reason
+     */
+    default void abort(int code, String reason) {
+        close(code, reason);
+    }
+
+    /**
      * An id for logs.
      *
      * @return the container's session id

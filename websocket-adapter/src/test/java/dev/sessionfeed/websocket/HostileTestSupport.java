@@ -86,14 +86,26 @@ final class HostileTestSupport {
             logger.addAppender(appender);
         }
 
+        /** @return the lines so far (a copy, taken under the appender's monitor, which logback appends under) */
         List<String> lines() {
-            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+            List<ILoggingEvent> events;
+            synchronized (appender) {
+                events = List.copyOf(appender.list);
+            }
+            return events.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
         }
 
         @Override
         public void close() {
             logger.detachAppender(appender);
         }
+    }
+
+    /** A session with the given subject (its size sets the full state's size). */
+    static dev.sessionfeed.ChatSession session(String id, String status, String subject) {
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        return new dev.sessionfeed.ChatSession(id, status, "v-" + id, "Visitor", null, null, subject, t, t, null, null, 0,
+                null, java.util.Map.of());
     }
 
     static JsonNode parse(String text) {
