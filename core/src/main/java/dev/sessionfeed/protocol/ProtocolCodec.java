@@ -60,7 +60,7 @@ public final class ProtocolCodec {
     public static final int MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
     private static final Set<String> COMMAND_FIELDS = Set.of("type", "id", "action", "sessionId");
-    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("type", "channel", "deltas", "epoch", "lastSeq");
+    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("type", "channel", "deltas", "epoch", "lastSeq", "binary");
     private static final int MAX_ECHO = 200;
     /** The longest accepted {@code sessionId} in a command (as {@code SessionCommand}, the listener and the schema). */
     private static final int MAX_SESSION_ID_LENGTH = 256;
@@ -163,6 +163,14 @@ public final class ProtocolCodec {
             }
             deltas = d.booleanValue();
         }
+        boolean binary = false;
+        JsonNode bin = root.get("binary");
+        if (bin != null && !bin.isNull()) {
+            if (!bin.isBoolean()) {
+                throw bad("field 'binary' must be a boolean");
+            }
+            binary = bin.booleanValue();
+        }
         String epoch = optionalString(root, "epoch", null);
         if (epoch != null && !epoch.matches("[A-Za-z0-9_-]{1,64}")) {
             throw bad("field 'epoch' must be 1-64 characters of [A-Za-z0-9_-]");
@@ -178,7 +186,7 @@ public final class ProtocolCodec {
         if ((epoch == null) != (lastSeq == null)) {
             throw bad("fields 'epoch' and 'lastSeq' must be given together");
         }
-        return new ClientMessage.Subscribe(channel, deltas, epoch, lastSeq);
+        return new ClientMessage.Subscribe(channel, deltas, epoch, lastSeq, binary);
     }
 
     private static ClientMessage command(JsonNode root) {

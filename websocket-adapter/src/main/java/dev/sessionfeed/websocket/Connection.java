@@ -44,6 +44,8 @@ final class Connection implements SendScheduler.Scheduled {
     /** A full state was requested within the subscribe interval: the housekeeping tick queues it when it ends. */
     private boolean fullDue;
     private final long subscribeIntervalNanos;
+    /** The client takes the full {@code session_update} as a binary frame (subscribe's {@code binary}). */
+    private boolean binaryFullState;
 
     Connection(EndpointParts endpoint, Transport transport, AdminIdentity identity) {
         this.endpoint = endpoint;
@@ -123,11 +125,13 @@ final class Connection implements SendScheduler.Scheduled {
      * Starts the state stream with a full state read before (outside the lock). A change broadcast since is
      * repaired at once: the latest full state is queued instead.
      */
-    void subscribeFull(boolean deltas, String sessionUpdate, String metricsUpdate, long seq, String status) {
+    void subscribeFull(boolean deltas, boolean binary, String sessionUpdate, String metricsUpdate, long seq,
+            String status) {
         synchronized (lock) {
             if (closed) {
                 return;
             }
+            binaryFullState = binary;
             // Read under the lock: a broadcast records its snapshot before it offers the change to any connection
             // (under that connection's lock), so a change we were not yet subscribed for is seen here.
             Snapshot newest = endpoint.mirror().latestBroadcast();
@@ -150,11 +154,12 @@ final class Connection implements SendScheduler.Scheduled {
      *
      * @param text the encoded delta, or null when there is none
      */
-    void subscribeResume(long fromSeq, long toSeq, String text, String status) {
+    void subscribeResume(long fromSeq, long toSeq, boolean binary, String text, String status) {
         synchronized (lock) {
             if (closed) {
                 return;
             }
+            binaryFullState = binary;
             Snapshot newest = endpoint.mirror().latestBroadcast(); // under the lock: see subscribeFull
             queue.subscribe(true);
             if (newest != null && newest.seq() > toSeq) {
@@ -192,11 +197,12 @@ final class Connection implements SendScheduler.Scheduled {
      *
      * @return true if it was coalesced: nothing more to do
      */
-    boolean coalesceSubscribe(boolean deltas) {
+    boolean coalesceSubscribe(boolean deltas, boolean binary) {
         synchronized (lock) {
             if (closed || !queue.subscribed() || !coalesceLocked(System.nanoTime())) {
                 return false;
             }
+            binaryFullState = binary;
             queue.subscribe(deltas);
             return true;
         }
@@ -342,6 +348,7 @@ final class Connection implements SendScheduler.Scheduled {
     private void pump(boolean scheduled) {
         OutboundQueue.Out o;
         long queuedSeq;
+        boolean binary;
         synchronized (lock) {
             if (scheduled) {
                 slot.handOffDone();
@@ -356,6 +363,7 @@ final class Connection implements SendScheduler.Scheduled {
             // The send slot: no other send starts while this frame is materialized and sent.
             slot.acquire(System.nanoTime());
             queuedSeq = queue.lastQueuedSeq();
+            binary = binaryFullState;
         }
         String next;
         try {
@@ -365,17 +373,21 @@ final class Connection implements SendScheduler.Scheduled {
             close(1011, "internal error");
             return;
         }
-        int chars = next.length();
-        boolean over;
+        java.nio.ByteBuffer bytes = binary ? endpoint.frames().binaryOf(next) : null;
+        int chars = bytes != null ? bytes.remaining() : next.length();
+        // Counted per connection even for the shared binary buffer: some containers (Tyrus) copy it anyway.
         synchronized (lock) {
             chargedBytes = chars;
         }
-        over = endpoint.budget().charge(chars);
-        if (over) {
+        if (endpoint.budget().charge(chars)) {
             endpoint.budget().shed(endpoint.registry(), System.nanoTime());
         }
         try {
-            transport.sendText(next, error -> sent(error, chars));
+            if (bytes != null) {
+                transport.sendBinary(bytes, error -> sent(error, chars));
+            } else {
+                transport.sendText(next, error -> sent(error, chars));
+            }
         } catch (RuntimeException | Error e) {
             log.error("handing a frame to websocket connection {} failed; closing it", id(), e);
             close(1011, "internal error");

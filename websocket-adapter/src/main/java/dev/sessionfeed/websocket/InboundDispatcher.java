@@ -73,7 +73,7 @@ final class InboundDispatcher {
     private void subscribe(Connection c, ClientMessage.Subscribe s) {
         boolean wantsDeltas = s.deltas();
         boolean resumes = s.resumes() && wantsDeltas;
-        if (!resumes && c.coalesceSubscribe(wantsDeltas)) {
+        if (!resumes && c.coalesceSubscribe(wantsDeltas, s.binary())) {
             return; // a full state within the subscribe interval: one follows when it ends
         }
         Replay replay = resumes ? mirror.replaySince(s.epoch(), s.lastSeq()) : mirror.currentAsReplay();
@@ -83,11 +83,11 @@ final class InboundDispatcher {
             // What it missed, as one delta (merged when several).
             long toSeq = missed.isEmpty() ? s.lastSeq() : missed.get(missed.size() - 1).seq();
             String text = missed.isEmpty() ? null : frames.merged(missed);
-            c.subscribeResume(s.lastSeq(), toSeq, text, status);
+            c.subscribeResume(s.lastSeq(), toSeq, s.binary(), text, status);
         } else {
             Snapshot snap = replay.snapshot();
             FullFrames full = frames.full(snap);
-            c.subscribeFull(wantsDeltas, full.sessionUpdate(), full.metricsUpdate(), snap.seq(), status);
+            c.subscribeFull(wantsDeltas, s.binary(), full.sessionUpdate(), full.metricsUpdate(), snap.seq(), status);
         }
     }
 }

@@ -151,4 +151,28 @@ abstract class HostileClientsKit {
             assertThat(list.status()).as(list.statusLine).isIn(401, 400);
         }
     }
+
+    /** Issue 12 #1: a client that opts in gets the full {@code session_update} as one shared binary UTF-8 frame. */
+    @Test
+    void binaryFullStateForClientsThatOptIn() throws Exception {
+        FakeSessionFeed feed = new FakeSessionFeed();
+        feed.upsert(HostileTestSupport.session("s-1", "waiting", "caf\u00e9 \ud83d\ude00"));
+        serve(feed, b -> b);
+        try (RawWebSocket c = RawWebSocket.open(server.port(), "/ws", 0, "Upgrade: websocket", "Origin: " + ORIGIN,
+                "Authorization: Bearer admin")) {
+            RawWebSocket.Frame hello = c.read();
+            assertThat(hello.opcode()).isEqualTo(0x1);
+            assertThat(HostileTestSupport.parse(new String(hello.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                    .path("limits").path("binaryFullState").asInt()).isEqualTo(1);
+            c.sendText("{\"type\":\"subscribe\",\"channel\":\"admin-chat-updates\",\"binary\":true}");
+            RawWebSocket.Frame full = c.read();
+            assertThat(full.opcode()).as("binary").isEqualTo(0x2);
+            com.fasterxml.jackson.databind.JsonNode update = HostileTestSupport.parse(
+                    new String(full.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(update.path("type").asText()).isEqualTo("session_update");
+            assertThat(update.path("data").path("sessions").get(0).path("subject").asText()).isEqualTo("caf\u00e9 \ud83d\ude00");
+            RawWebSocket.Frame metrics = c.read();
+            assertThat(metrics.opcode()).as("text: %s", new String(metrics.payload(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(0x1);
+        }
+    }
 }

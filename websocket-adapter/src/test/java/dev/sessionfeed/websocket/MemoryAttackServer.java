@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The server side of {@link MemoryAttackTest}, run in a child JVM with a small heap: embedded Jetty with one
  * endpoint over a {@link FakeSessionFeed} holding a large full state, one change every 50 ms, and a status line
- * every 250 ms on stdout. Uses only the endpoint's defaults, so that it runs on older versions of the adapter too
- * (the stats added since are read by reflection).
+ * every 250 ms on stdout. Without a third argument it uses only the endpoint's defaults, so that it ran on the
+ * adapter before the memory budget too (the stats added since are read by reflection).
  */
 final class MemoryAttackServer {
 
@@ -18,7 +18,8 @@ final class MemoryAttackServer {
     }
 
     /**
-     * @param args the number of sessions and the size of each one's subject, in characters
+     * @param args the number of sessions, the size of each one's subject in characters, and optionally the
+     *             endpoint's {@code maxBufferedBytes} (the default when absent)
      */
     public static void main(String[] args) throws Exception {
         int sessions = Integer.parseInt(args[0]);
@@ -32,9 +33,12 @@ final class MemoryAttackServer {
             }
             feed.upsert(batch);
         }
-        SessionFeedEndpoint endpoint = SessionFeedEndpoint.create(feed,
-                WebSocketOptions.builder(ContainerCompatibilityKit::authenticate)
-                        .allowedOrigins(ContainerCompatibilityKit.ORIGIN).build());
+        WebSocketOptions.Builder options = WebSocketOptions.builder(ContainerCompatibilityKit::authenticate)
+                .allowedOrigins(ContainerCompatibilityKit.ORIGIN);
+        if (args.length > 2) {
+            options.maxBufferedBytes(Long.parseLong(args[2]));
+        }
+        SessionFeedEndpoint endpoint = SessionFeedEndpoint.create(feed, options.build());
         ContainerCompatibilityKit.RunningServer server = JettyCompatibilityTest.startServer(
                 List.of(new ContainerCompatibilityKit.Mount("/ws", endpoint, false)));
         System.out.println("PORT " + server.port());
