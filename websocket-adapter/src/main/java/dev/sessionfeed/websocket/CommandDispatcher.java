@@ -72,8 +72,11 @@ final class CommandDispatcher {
         // Charged first: a refused command costs a token too, and it is audited only after it paid.
         CommandBudget.Verdict verdict = c.chargeCommand();
         if (verdict == CommandBudget.Verdict.CLOSE) {
-            refused(c, cmd, "rate_limited_closed");
-            c.close(1008, "too many commands over the rate limit");
+            if (!c.isClosed()) {
+                refused(c, cmd, "rate_limited_closed");
+                metrics.commandFloodsClosed.increment();
+                c.close(1008, "too many commands over the rate limit");
+            }
             return;
         }
         if (verdict == CommandBudget.Verdict.RATE_LIMITED) {

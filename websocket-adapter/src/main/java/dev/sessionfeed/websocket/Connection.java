@@ -39,11 +39,7 @@ final class Connection implements SendScheduler.Scheduled {
     private boolean abortTransport;
     /** Bytes of the send in flight counted in the endpoint's {@link MemoryBudget}; 0 when none. */
     private long chargedBytes;
-    /** When this client was last given a full state on request ({@code subscribe}, {@code resync}), 0 never. */
-    private long lastFullRequest;
-    /** A full state was requested within the subscribe interval: the housekeeping tick queues it when it ends. */
-    private boolean fullDue;
-    private final long subscribeIntervalNanos;
+    private final FullStateRequests fullStates;
     /** The client takes the full {@code session_update} as a binary frame (subscribe's {@code binary}). */
     private boolean binaryFullState;
 
@@ -56,7 +52,7 @@ final class Connection implements SendScheduler.Scheduled {
         this.commands = new CommandBudget(new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now));
         this.liveness = new Liveness(o, now);
         this.queue = new OutboundQueue(o.maxQueuedFrames(), endpoint.metrics());
-        this.subscribeIntervalNanos = o.subscribeInterval().toNanos();
+        this.fullStates = new FullStateRequests(lock, o.subscribeInterval().toNanos());
     }
 
     AdminIdentity identity() {
@@ -88,6 +84,9 @@ final class Connection implements SendScheduler.Scheduled {
      * @param text the frame
      */
     void onText(String text) {
+        if (isClosed()) {
+            return; // closed by the endpoint: what the client still sends costs nothing more
+        }
         liveness.inbound(System.nanoTime());
         endpoint.inbound().onText(this, text);
     }
@@ -136,8 +135,7 @@ final class Connection implements SendScheduler.Scheduled {
             // (under that connection's lock), so a change we were not yet subscribed for is seen here.
             Snapshot newest = endpoint.mirror().latestBroadcast();
             queue.subscribe(deltas);
-            lastFullRequest = nonZero(System.nanoTime());
-            fullDue = false;
+            fullStates.given(System.nanoTime());
             if (newest != null && newest.seq() > seq) {
                 queue.queueLatestFullState(newest.seq()); // a change went out between the read and now
             } else {
@@ -182,7 +180,8 @@ final class Connection implements SendScheduler.Scheduled {
             if (!queue.subscribed()) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "send 'subscribe' before 'resync'");
             }
-            if (coalesceLocked(System.nanoTime())) {
+            if (!fullStates.request(System.nanoTime())) {
+                endpoint.metrics().fullStatesCoalesced.increment();
                 return;
             }
             queue.markFull();
@@ -199,30 +198,14 @@ final class Connection implements SendScheduler.Scheduled {
      */
     boolean coalesceSubscribe(boolean deltas, boolean binary) {
         synchronized (lock) {
-            if (closed || !queue.subscribed() || !coalesceLocked(System.nanoTime())) {
+            if (closed || !queue.subscribed() || fullStates.request(System.nanoTime())) {
                 return false;
             }
+            endpoint.metrics().fullStatesCoalesced.increment();
             binaryFullState = binary;
             queue.subscribe(deltas);
             return true;
         }
-    }
-
-    /** @return true if a full state was sent on request within the interval: the request is deferred instead */
-    private boolean coalesceLocked(long now) {
-        assert Thread.holdsLock(lock);
-        if (lastFullRequest != 0 && now - lastFullRequest < subscribeIntervalNanos) {
-            fullDue = true;
-            endpoint.metrics().fullStatesCoalesced.increment();
-            return true;
-        }
-        lastFullRequest = nonZero(now);
-        fullDue = false;
-        return false;
-    }
-
-    private static long nonZero(long nanos) {
-        return nanos == 0 ? 1 : nanos;
     }
 
     /** Answers with an {@code error} frame (logged at debug with a new correlation id). */
@@ -381,6 +364,18 @@ final class Connection implements SendScheduler.Scheduled {
         }
         if (endpoint.budget().charge(chars)) {
             endpoint.budget().shed(endpoint.registry(), System.nanoTime());
+            if (endpoint.budget().refuses(chars)) {
+                // Still over after shedding: a large frame would only add to it. Refused like a new subscription.
+                long charged;
+                synchronized (lock) {
+                    charged = chargedBytes;
+                    chargedBytes = 0;
+                    slot.release();
+                }
+                endpoint.budget().release(charged);
+                refuseOverBudget();
+                return;
+            }
         }
         try {
             if (bytes != null) {
@@ -465,10 +460,8 @@ final class Connection implements SendScheduler.Scheduled {
                         slot.inFlightNanos(now) / 1_000_000, queue.queuedState(), queue.queuedControl());
             }
             verdict = liveness.check(now, slot);
-            if (verdict == Liveness.Verdict.NOTHING && fullDue && now - lastFullRequest >= subscribeIntervalNanos) {
-                fullDue = false; // the coalesced subscribe/resync: one full state now
-                lastFullRequest = nonZero(now);
-                queue.markFull();
+            if (verdict == Liveness.Verdict.NOTHING && fullStates.dueAt(now)) {
+                queue.markFull(); // the coalesced subscribe/resync: one full state now
                 handOffFull = slot.claimHandOff(true);
             }
             switch (verdict) {

@@ -15,15 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections and not counted. Policy when a send takes the total over the budget: the connections whose sends
  * have been stalled longest (at least {@link #STALLED_NANOS}) are closed with 1013 and their transports aborted
  * until the excess is covered ({@link #shed}); while the total is over, {@code subscribe} and {@code resync} are
- * refused (the connection is closed with 1013, the client retries later).
+ * refused, and so is a frame of at least {@link #LARGE_FRAME_BYTES} (a full state) whose send would start while
+ * the total stays over after shedding: the connection is closed with 1013, the client retries later. Small frames
+ * (deltas, replies) are always sent, so healthy clients keep their stream.
  *
  * <p>Thread-safe: atomic counters; {@link #shed} runs on one thread at a time (a concurrent call returns at once)
  * and holds no lock while it closes connections.
  */
 final class MemoryBudget {
 
-    /** How long a send must have been unfinished before its connection counts as stalled (250 ms). */
-    static final long STALLED_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How long a send must have been unfinished before its connection counts as stalled (100 ms). */
+    static final long STALLED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Frames at least this large (1 MiB) are refused while the budget stays exceeded after shedding. */
+    static final long LARGE_FRAME_BYTES = 1024 * 1024;
 
     /** A connection's send in flight: since when, and its bytes. */
     record Stall(Connection connection, long since, long bytes) {
@@ -51,6 +55,15 @@ final class MemoryBudget {
     /** A counted send finished (or its connection is gone). */
     void release(long bytes) {
         buffered.addAndGet(-bytes);
+    }
+
+    /**
+     * @param bytes a frame's size, already {@linkplain #charge charged}
+     * @return whether the frame must not be sent: the total is over the budget (after shedding) and the frame is
+     *         large ({@link #LARGE_FRAME_BYTES}; small frames — deltas, replies — always go)
+     */
+    boolean refuses(long bytes) {
+        return bytes >= LARGE_FRAME_BYTES && over();
     }
 
     /** @return whether the total is over the budget */

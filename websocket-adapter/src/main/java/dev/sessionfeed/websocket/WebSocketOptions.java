@@ -425,9 +425,9 @@ public final class WebSocketOptions {
          * reported written, summed over every connection (each send is counted at the length of its frame, and a
          * container may hold a copy of it per connection until the client has read it). When a send takes the
          * total over the budget, the connections whose sends have been stalled longest are closed with 1013
-         * (aborted, see {@code docs/websocket-adapter.md}) until it is back under, and while it is over, a
-         * {@code subscribe} or {@code resync} is refused by closing the connection with 1013 (the client retries
-         * later). Default 64 MiB.
+         * (aborted, see {@code docs/websocket-adapter.md}) until it is back under; while it is over, a
+         * {@code subscribe} or {@code resync}, and a frame of at least 1 MiB (a full state), are refused by closing
+         * the connection with 1013 (the client retries later). Smaller frames are always sent. Default 64 MiB.
          *
          * @param bytes 64 KiB to 1 TiB
          * @return this builder

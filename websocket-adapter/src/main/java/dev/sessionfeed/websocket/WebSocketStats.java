@@ -102,7 +102,8 @@ public final class WebSocketStats {
     }
 
     /**
-     * Counter: text frames the container reported as sent (all types, including replies; not pings).
+     * Counter: text frames (and binary full states) the container reported as sent (all types, including replies;
+     * not pings).
      *
      * @return the count
      */
@@ -111,7 +112,8 @@ public final class WebSocketStats {
     }
 
     /**
-     * Counter: the length in chars ({@link String#length()}, not bytes) of the {@link #framesSent()}.
+     * Counter: the length in chars ({@link String#length()}, not bytes; bytes for a binary full state) of the
+     * {@link #framesSent()}.
      *
      * @return cumulative chars
      */
@@ -221,8 +223,8 @@ public final class WebSocketStats {
     }
 
     /**
-     * Counter: {@code subscribe} or {@code resync} refused (connection closed with 1013) while the memory budget
-     * was exceeded.
+     * Counter: {@code subscribe} or {@code resync}, or a full state of at least 1 MiB about to be sent, refused
+     * (connection closed with 1013) while the memory budget was exceeded.
      *
      * @return requests
      */

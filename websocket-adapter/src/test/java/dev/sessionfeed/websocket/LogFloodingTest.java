@@ -36,6 +36,7 @@ class LogFloodingTest {
         }
 
         assertThat(t.closedWith).as("closed after ignoring rate_limited").isEqualTo(1008);
+        assertThat(hub.stats().commandFloodsClosed()).isEqualTo(1);
         assertThat(t.errors()).hasSize(10 + CommandBudget.MAX_STRIKES);
         assertThat(t.errors().subList(0, 10)).allSatisfy(e -> assertThat(e.path("code").asText()).isIn("forbidden", "bad_request"));
         assertThat(t.errors().subList(10, t.errors().size())).allSatisfy(e -> assertThat(e.path("code").asText()).isEqualTo("rate_limited"));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12 #1, the memory attack: {@value #ATTACKERS} viewers that subscribe to a large full state ({@value #SESSIONS}
+ * Issue 12 #1, the memory attack: {@link #ATTACKERS} (150) viewers that subscribe to a large full state ({@link #SESSIONS} (5,000)
  * sessions of {@value #SUBJECT_CHARS} characters, ≈ 6 MB) and never read, against an endpoint with its defaults in
  * a child JVM with {@code -Xmx256m} ({@link MemoryAttackServer}, embedded Jetty: it copies each text frame into a
  * per-connection UTF-8 array). Asserts: no {@code OutOfMemoryError} (the child runs with
@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 class MemoryAttackTest {
 
-    static final int ATTACKERS = 150;
-    static final int SESSIONS = 5_000;
+    /** 150; a one-off measurement may raise it with {@code -Dsessionfeed.memoryAttack.attackers=N}. */
+    static final int ATTACKERS = Integer.getInteger("sessionfeed.memoryAttack.attackers", 150);
+    /** 5,000; a one-off measurement may raise it with {@code -Dsessionfeed.memoryAttack.sessions=N}. */
+    static final int SESSIONS = Integer.getInteger("sessionfeed.memoryAttack.sessions", 5_000);
     static final int SUBJECT_CHARS = 1_000;
     private static final Pattern STATS = Pattern.compile(
             "STATS open=(\\d+) slowClosed=(\\d+) buffered=(-?\\d+) closing=(-?\\d+) heap=(\\d+) seq=(\\d+)");
