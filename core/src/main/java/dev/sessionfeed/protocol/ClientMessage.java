@@ -33,8 +33,11 @@ public sealed interface ClientMessage permits ClientMessage.Subscribe, ClientMes
      * @param deltas  true to receive {@code session_delta}s, false (default) for full {@code session_update}s
      * @param epoch   the epoch the client last saw, or null
      * @param lastSeq the last seq it applied, or null; given together with {@code epoch}
+     * @param binary  true if the client accepts the full {@code session_update} as a binary frame holding the
+     *                same JSON in UTF-8 (protocol 1 with the {@code binaryFullState} limit in {@code hello});
+     *                default false
      */
-    record Subscribe(String channel, boolean deltas, String epoch, Long lastSeq) implements ClientMessage {
+    record Subscribe(String channel, boolean deltas, String epoch, Long lastSeq, boolean binary) implements ClientMessage {
 
         /**
          * Validates.
@@ -52,6 +55,18 @@ public sealed interface ClientMessage permits ClientMessage.Subscribe, ClientMes
             if (lastSeq != null && lastSeq < 0) {
                 throw new IllegalArgumentException("lastSeq must be >= 0, was " + lastSeq);
             }
+        }
+
+        /**
+         * A subscribe without the {@code binary} flag (text frames only), as in the original plan.
+         *
+         * @param channel must be {@link #CHANNEL}
+         * @param deltas  true to receive {@code session_delta}s
+         * @param epoch   the epoch the client last saw, or null
+         * @param lastSeq the last seq it applied, or null
+         */
+        public Subscribe(String channel, boolean deltas, String epoch, Long lastSeq) {
+            this(channel, deltas, epoch, lastSeq, false);
         }
 
         /**

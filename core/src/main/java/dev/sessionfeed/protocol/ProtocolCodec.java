@@ -2,6 +2,7 @@ package dev.sessionfeed.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -59,8 +60,10 @@ public final class ProtocolCodec {
     public static final int MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
     private static final Set<String> COMMAND_FIELDS = Set.of("type", "id", "action", "sessionId");
-    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("type", "channel", "deltas", "epoch", "lastSeq");
+    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("type", "channel", "deltas", "epoch", "lastSeq", "binary");
     private static final int MAX_ECHO = 200;
+    /** The longest accepted {@code sessionId} in a command (as {@code SessionCommand}, the listener and the schema). */
+    private static final int MAX_SESSION_ID_LENGTH = 256;
 
     private final ObjectMapper writer;
     private final ObjectReader reader;
@@ -111,10 +114,11 @@ public final class ProtocolCodec {
         try {
             root = reader.readTree(frame);
         } catch (JsonProcessingException e) {
-            throw bad("invalid JSON: " + clip(e.getOriginalMessage()));
+            // The parser's own message names its classes and features (DeserializationFeature...): never sent.
+            throw bad("invalid JSON" + problem(e));
         } catch (RuntimeException e) {
             // readTree on a String does no I/O; anything else here is a parser limit or bug: still the client's frame.
-            throw bad("invalid JSON: " + clip(String.valueOf(e.getMessage())));
+            throw bad("invalid JSON");
         }
         if (root == null || root.isMissingNode()) {
             throw bad("empty frame");
@@ -159,6 +163,14 @@ public final class ProtocolCodec {
             }
             deltas = d.booleanValue();
         }
+        boolean binary = false;
+        JsonNode bin = root.get("binary");
+        if (bin != null && !bin.isNull()) {
+            if (!bin.isBoolean()) {
+                throw bad("field 'binary' must be a boolean");
+            }
+            binary = bin.booleanValue();
+        }
         String epoch = optionalString(root, "epoch", null);
         if (epoch != null && !epoch.matches("[A-Za-z0-9_-]{1,64}")) {
             throw bad("field 'epoch' must be 1-64 characters of [A-Za-z0-9_-]");
@@ -174,7 +186,7 @@ public final class ProtocolCodec {
         if ((epoch == null) != (lastSeq == null)) {
             throw bad("fields 'epoch' and 'lastSeq' must be given together");
         }
-        return new ClientMessage.Subscribe(channel, deltas, epoch, lastSeq);
+        return new ClientMessage.Subscribe(channel, deltas, epoch, lastSeq, binary);
     }
 
     private static ClientMessage command(JsonNode root) {
@@ -193,11 +205,71 @@ public final class ProtocolCodec {
                 arguments.put(e.getKey(), toJava(e.getValue()));
             }
         }
+        // Checked here with messages that never quote the value (they reach the client and the log); the
+        // SessionCommand constructor checks again.
+        if (knownId == null) {
+            throw bad("id must be 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        if (!action.matches("[a-z0-9_]{1,64}")) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "action must be 1-64 characters of [a-z0-9_]", knownId);
+        }
+        if (sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH || hasControlOrLoneSurrogate(sessionId)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "sessionId must be 1-" + MAX_SESSION_ID_LENGTH
+                    + " characters, not blank, without control characters", knownId);
+        }
         try {
             return new ClientMessage.Command(new SessionCommand(id, action, sessionId, arguments));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, clip(e.getMessage()), knownId);
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid command", knownId);
         }
+    }
+
+    /**
+     * @return whether {@code s} holds a control character (C0, DEL, C1: NUL, CR, LF, ESC...), a line or paragraph
+     *         separator, or a surrogate that is not half of a pair (not valid UTF-8 text, nor storable in PostgreSQL)
+     */
+    static boolean hasControlOrLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What is wrong with a frame the parser refused, in words of the protocol: the read limit it broke, a duplicate
+     * key, else where parsing stopped. Never the parser's own message, which names its classes and features.
+     */
+    private static String problem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting depth")) {
+            return ": nesting depth exceeds " + MAX_NESTING_DEPTH;
+        }
+        if (m.contains("Number value length")) {
+            return ": Number value length exceeds " + MAX_NUMBER_LENGTH + " characters";
+        }
+        if (m.contains("String value length")) {
+            return ": String value length exceeds " + MAX_STRING_LENGTH + " characters";
+        }
+        int open = m.indexOf("Duplicate field '");
+        if (open >= 0) {
+            int from = open + "Duplicate field '".length();
+            int close = m.indexOf('\'', from);
+            String name = close > from ? m.substring(from, close) : "";
+            return ": Duplicate field '" + clip(name) + "'";
+        }
+        JsonLocation l = e.getLocation();
+        return l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
     }
 
     private static void onlyType(JsonNode root, String type) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Commands: the action must be known, the admin must hold its permission, the connection's rate limit must allow
  * it; then the host's {@link CommandHandler} runs it on a worker thread, the session is refreshed, and the client
  * gets an {@code ack} (or an {@code error}, with {@link CommandFailure} mapped to a protocol {@link ErrorCode}).
- * Every outcome goes to the audit trail. Thread-safe.
+ * The connection's {@link CommandBudget} is charged before anything else, so refused commands cost a token too.
+ * Every outcome goes to the audit trail: commands that ran one line each, refusals in aggregate. Thread-safe.
  */
 final class CommandDispatcher {
 
@@ -70,20 +71,31 @@ final class CommandDispatcher {
      * @throws ProtocolException when it is refused (answered as an {@code error} by the caller)
      */
     void dispatch(Connection c, SessionCommand cmd) {
+        // Charged first: a refused command costs a token too, and it is audited only after it paid.
+        CommandBudget.Verdict verdict = c.chargeCommand();
+        if (verdict == CommandBudget.Verdict.CLOSE) {
+            if (!c.isClosed()) {
+                refused(c, cmd, "rate_limited_closed");
+                metrics.commandFloodsClosed.increment();
+                c.close(1008, "too many commands over the rate limit");
+            }
+            return;
+        }
+        if (verdict == CommandBudget.Verdict.RATE_LIMITED) {
+            refused(c, cmd, "rate_limited");
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many commands; at most "
+                    + options.commandBurst() + " at once and " + options.commandsPerSecond() + " per second", cmd.id());
+        }
         Optional<CommandHandler> handler = options.commandHandler();
         if (handler.isEmpty() || !handler.get().actions().contains(cmd.action())) {
-            audit(c, cmd, "unknown_action");
+            refused(c, cmd, "unknown_action");
+            // The codec allows only [a-z0-9_]{1,64} in an action: safe to name.
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown action '" + cmd.action() + "'", cmd.id());
         }
         String permission = options.permissionFor(cmd.action());
         if (!c.identity().has(permission)) {
-            audit(c, cmd, "denied");
+            refused(c, cmd, "denied");
             throw new ProtocolException(ErrorCode.FORBIDDEN, "'" + cmd.action() + "' needs permission '" + permission + "'", cmd.id());
-        }
-        if (!c.tryAcquireCommand()) {
-            audit(c, cmd, "rate_limited");
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many commands; at most "
-                    + options.commandBurst() + " at once and " + options.commandsPerSecond() + " per second", cmd.id());
         }
         try {
             tasks.runCommand(() -> run(c, handler.get(), cmd));
@@ -93,7 +105,7 @@ final class CommandDispatcher {
             }
             // Every worker is busy and the queue is full: the client may retry this id later, like a rate limit.
             metrics.commandsRejectedBusy.increment();
-            audit(c, cmd, "busy");
+            refused(c, cmd, "busy");
             logBusy(cmd.id(), c.id());
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "server busy: too many commands waiting; retry later",
                     cmd.id());
@@ -129,6 +141,10 @@ final class CommandDispatcher {
 
     private static void audit(Connection c, SessionCommand cmd, String outcome) {
         Audit.command(c.identity().name(), cmd.action(), cmd.sessionId(), cmd.id(), outcome, c.id());
+    }
+
+    private static void refused(Connection c, SessionCommand cmd, String outcome) {
+        Audit.commandRefused(c.identity().name(), cmd.action(), cmd.sessionId(), cmd.id(), outcome, c.id());
     }
 
     /** Logs a command refused as busy: a warning at most every 10 s (an overload refuses many), else debug. */

@@ -26,7 +26,7 @@ final class Connection implements SendScheduler.Scheduled {
     private final EndpointParts endpoint;
     private final Transport transport;
     private final AdminIdentity identity;
-    private final TokenBucket commands;
+    private final CommandBudget commands;
     private final Object lock = new Object();
     private final Liveness liveness;
     // Guarded by lock.
@@ -35,6 +35,13 @@ final class Connection implements SendScheduler.Scheduled {
     private boolean closed;
     private int closeCode;
     private String closeReason;
+    /** Whether the close must abort the transport: the client stopped reading. */
+    private boolean abortTransport;
+    /** Bytes of the send in flight counted in the endpoint's {@link MemoryBudget}; 0 when none. */
+    private long chargedBytes;
+    private final FullStateRequests fullStates;
+    /** The client takes the full {@code session_update} as a binary frame (subscribe's {@code binary}). */
+    private boolean binaryFullState;
 
     Connection(EndpointParts endpoint, Transport transport, AdminIdentity identity) {
         this.endpoint = endpoint;
@@ -42,9 +49,10 @@ final class Connection implements SendScheduler.Scheduled {
         this.identity = identity;
         long now = System.nanoTime();
         WebSocketOptions o = endpoint.options();
-        this.commands = new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now);
+        this.commands = new CommandBudget(new TokenBucket(o.commandsPerSecond(), o.commandBurst(), now));
         this.liveness = new Liveness(o, now);
         this.queue = new OutboundQueue(o.maxQueuedFrames(), endpoint.metrics());
+        this.fullStates = new FullStateRequests(lock, o.subscribeInterval().toNanos());
     }
 
     AdminIdentity identity() {
@@ -76,8 +84,16 @@ final class Connection implements SendScheduler.Scheduled {
      * @param text the frame
      */
     void onText(String text) {
+        if (isClosed()) {
+            return; // closed by the endpoint: what the client still sends costs nothing more
+        }
         liveness.inbound(System.nanoTime());
         endpoint.inbound().onText(this, text);
+    }
+
+    /** A binary frame: the protocol has none from clients, so the connection is closed with 1003. */
+    void onBinary() {
+        close(1003, "binary frames are not accepted");
     }
 
     /** Records a pong (the answer to a server ping): the connection is alive. */
@@ -87,32 +103,39 @@ final class Connection implements SendScheduler.Scheduled {
 
     /** The container closed the connection. */
     void onClosed() {
+        long charged;
         synchronized (lock) {
             closed = true;
             queue.clear();
+            charged = chargedBytes;
+            chargedBytes = 0;
         }
+        endpoint.budget().release(charged);
         endpoint.registry().remove(this);
         Audit.disconnected(identity.name(), id());
     }
 
-    /** @return whether a command may run now (the connection's token bucket) */
-    boolean tryAcquireCommand() {
-        return commands.tryAcquire(System.nanoTime());
+    /** @return whether a command may go on, is rate-limited, or closes the connection (its {@link CommandBudget}) */
+    CommandBudget.Verdict chargeCommand() {
+        return commands.charge(System.nanoTime());
     }
 
     /**
      * Starts the state stream with a full state read before (outside the lock). A change broadcast since is
      * repaired at once: the latest full state is queued instead.
      */
-    void subscribeFull(boolean deltas, String sessionUpdate, String metricsUpdate, long seq, String status) {
+    void subscribeFull(boolean deltas, boolean binary, String sessionUpdate, String metricsUpdate, long seq,
+            String status) {
         synchronized (lock) {
             if (closed) {
                 return;
             }
+            binaryFullState = binary;
             // Read under the lock: a broadcast records its snapshot before it offers the change to any connection
             // (under that connection's lock), so a change we were not yet subscribed for is seen here.
             Snapshot newest = endpoint.mirror().latestBroadcast();
             queue.subscribe(deltas);
+            fullStates.given(System.nanoTime());
             if (newest != null && newest.seq() > seq) {
                 queue.queueLatestFullState(newest.seq()); // a change went out between the read and now
             } else {
@@ -129,11 +152,12 @@ final class Connection implements SendScheduler.Scheduled {
      *
      * @param text the encoded delta, or null when there is none
      */
-    void subscribeResume(long fromSeq, long toSeq, String text, String status) {
+    void subscribeResume(long fromSeq, long toSeq, boolean binary, String text, String status) {
         synchronized (lock) {
             if (closed) {
                 return;
             }
+            binaryFullState = binary;
             Snapshot newest = endpoint.mirror().latestBroadcast(); // under the lock: see subscribeFull
             queue.subscribe(true);
             if (newest != null && newest.seq() > toSeq) {
@@ -156,15 +180,39 @@ final class Connection implements SendScheduler.Scheduled {
             if (!queue.subscribed()) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "send 'subscribe' before 'resync'");
             }
+            if (!fullStates.request(System.nanoTime())) {
+                endpoint.metrics().fullStatesCoalesced.increment();
+                return;
+            }
             queue.markFull();
         }
         pump(false);
     }
 
+    /**
+     * A repeated {@code subscribe} for the full state: within the subscribe interval of the last full state it is
+     * coalesced (the stream goes on with the requested {@code deltas}, one full state follows when the interval
+     * ends).
+     *
+     * @return true if it was coalesced: nothing more to do
+     */
+    boolean coalesceSubscribe(boolean deltas, boolean binary) {
+        synchronized (lock) {
+            if (closed || !queue.subscribed() || fullStates.request(System.nanoTime())) {
+                return false;
+            }
+            endpoint.metrics().fullStatesCoalesced.increment();
+            binaryFullState = binary;
+            queue.subscribe(deltas);
+            return true;
+        }
+    }
+
     /** Answers with an {@code error} frame (logged at debug with a new correlation id). */
     void replyError(ErrorCode code, String message, String commandId) {
         String cid = correlationId();
-        log.debug("answering websocket connection {} with {} ({}), correlationId={}", id(), code.wireName(), message, cid);
+        log.debug("answering websocket connection {} with {} ({}), correlationId={}", id(), code.wireName(),
+                LogValues.quote(message, 256), cid);
         reply(endpoint.replies().error(code, message, commandId, cid));
     }
 
@@ -256,7 +304,9 @@ final class Connection implements SendScheduler.Scheduled {
         }
         log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
         endpoint.metrics().slowClientsClosed.increment();
-        return !closeLocked(1013, "too many unread replies");
+        boolean closing = closeLocked(1013, "too many unread replies");
+        abortTransport = closing;
+        return !closing;
     }
 
     @Override
@@ -281,6 +331,7 @@ final class Connection implements SendScheduler.Scheduled {
     private void pump(boolean scheduled) {
         OutboundQueue.Out o;
         long queuedSeq;
+        boolean binary;
         synchronized (lock) {
             if (scheduled) {
                 slot.handOffDone();
@@ -295,6 +346,7 @@ final class Connection implements SendScheduler.Scheduled {
             // The send slot: no other send starts while this frame is materialized and sent.
             slot.acquire(System.nanoTime());
             queuedSeq = queue.lastQueuedSeq();
+            binary = binaryFullState;
         }
         String next;
         try {
@@ -304,9 +356,33 @@ final class Connection implements SendScheduler.Scheduled {
             close(1011, "internal error");
             return;
         }
-        int chars = next.length();
+        java.nio.ByteBuffer bytes = binary ? endpoint.frames().binaryOf(next) : null;
+        int chars = bytes != null ? bytes.remaining() : next.length();
+        // Counted per connection even for the shared binary buffer: some containers (Tyrus) copy it anyway.
+        synchronized (lock) {
+            chargedBytes = chars;
+        }
+        if (endpoint.budget().charge(chars)) {
+            endpoint.budget().shed(endpoint.registry(), System.nanoTime());
+            if (endpoint.budget().refuses(chars)) {
+                // Still over after shedding: a large frame would only add to it. Refused like a new subscription.
+                long charged;
+                synchronized (lock) {
+                    charged = chargedBytes;
+                    chargedBytes = 0;
+                    slot.release();
+                }
+                endpoint.budget().release(charged);
+                refuseOverBudget();
+                return;
+            }
+        }
         try {
-            transport.sendText(next, error -> sent(error, chars));
+            if (bytes != null) {
+                transport.sendBinary(bytes, error -> sent(error, chars));
+            } else {
+                transport.sendText(next, error -> sent(error, chars));
+            }
         } catch (RuntimeException | Error e) {
             log.error("handing a frame to websocket connection {} failed; closing it", id(), e);
             close(1011, "internal error");
@@ -345,9 +421,13 @@ final class Connection implements SendScheduler.Scheduled {
      * @param chars the text frame's length, or -1 for a ping (not counted as a frame)
      */
     private void sent(Throwable error, int chars) {
+        long charged;
         synchronized (lock) {
             slot.release();
+            charged = chargedBytes;
+            chargedBytes = 0;
         }
+        endpoint.budget().release(charged);
         if (error == null && chars >= 0) {
             endpoint.metrics().framesSent.increment();
             endpoint.metrics().charsSent.add(chars);
@@ -370,6 +450,7 @@ final class Connection implements SendScheduler.Scheduled {
     void tick(long now) {
         Liveness.Verdict verdict;
         boolean closing = false;
+        boolean handOffFull = false;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -379,12 +460,17 @@ final class Connection implements SendScheduler.Scheduled {
                         slot.inFlightNanos(now) / 1_000_000, queue.queuedState(), queue.queuedControl());
             }
             verdict = liveness.check(now, slot);
+            if (verdict == Liveness.Verdict.NOTHING && fullStates.dueAt(now)) {
+                queue.markFull(); // the coalesced subscribe/resync: one full state now
+                handOffFull = slot.claimHandOff(true);
+            }
             switch (verdict) {
                 case TOO_SLOW:
                     log.info("websocket connection {} (actor={}) has not accepted data for {} ms; closing it as too slow",
                             id(), identity.name(), slot.inFlightNanos(now) / 1_000_000);
                     endpoint.metrics().slowClientsClosed.increment();
                     closing = closeLocked(1013, "client too slow");
+                    abortTransport = closing;
                     break;
                 case IDLE:
                     log.info("websocket connection {} (actor={}) idle for {} ms; closing it", id(), identity.name(),
@@ -402,7 +488,51 @@ final class Connection implements SendScheduler.Scheduled {
             closeTransport();
         } else if (verdict == Liveness.Verdict.PING) {
             startPing();
+        } else if (handOffFull) {
+            endpoint.scheduler().schedule(this);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ memory budget
+
+    /**
+     * @return this connection's send in flight if it has been unfinished for at least {@code minNanos}, else null
+     */
+    MemoryBudget.Stall stall(long now, long minNanos) {
+        synchronized (lock) {
+            if (closed || chargedBytes == 0 || !slot.inFlight() || slot.inFlightNanos(now) < minNanos) {
+                return null;
+            }
+            return new MemoryBudget.Stall(this, now - slot.inFlightNanos(now), chargedBytes);
+        }
+    }
+
+    /**
+     * Closes this stalled connection with 1013 to free the memory budget, aborting its transport.
+     *
+     * @return true if this call closed it
+     */
+    boolean shed() {
+        boolean closing;
+        synchronized (lock) {
+            closing = closeLocked(1013, "server busy: send buffers full");
+            abortTransport = closing;
+        }
+        if (closing) {
+            log.info("websocket connection {} (actor={}) closed to free the memory budget (its send is stalled)",
+                    id(), LogValues.quote(identity.name()));
+            endpoint.metrics().slowClientsClosed.increment();
+            closeTransport();
+        }
+        return closing;
+    }
+
+    /** Refuses a {@code subscribe} or {@code resync} while the memory budget is exceeded: closes with 1013. */
+    void refuseOverBudget() {
+        endpoint.metrics().subscriptionsRefused.increment();
+        log.info("websocket connection {} (actor={}): full state refused, the memory budget is exceeded; closing it "
+                + "with 1013", id(), LogValues.quote(identity.name()));
+        close(1013, "server busy; retry later");
     }
 
     private void startPing() {
@@ -477,14 +607,17 @@ final class Connection implements SendScheduler.Scheduled {
         assert !Thread.holdsLock(lock);
         int code;
         String reason;
+        boolean abort;
         synchronized (lock) {
             code = closeCode;
             reason = closeReason;
+            abort = abortTransport;
         }
+        Runnable close = abort ? () -> transport.abort(code, reason) : () -> transport.close(code, reason);
         try {
-            endpoint.tasks().runIo(() -> transport.close(code, reason));
+            endpoint.tasks().runIo(close);
         } catch (RejectedExecutionException e) {
-            transport.close(code, reason);
+            close.run();
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.sessionfeed.websocket;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,29 +10,68 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The endpoint's open connections, revocation, and whether the endpoint is closing. Thread-safe (a concurrent
- * set; iteration is weakly consistent: a connection opened during a broadcast may or may not get it, and then
- * catches up through the gap check).
+ * The endpoint's connections (open, and closed until the container reports them gone), the connection limits,
+ * revocation, and whether the endpoint is closing. Thread-safe: a concurrent set (iteration is weakly consistent:
+ * a connection opened during a broadcast may or may not get it, and then catches up through the gap check); the
+ * limit counts are guarded by {@code this}, held only to count.
  */
 final class ConnectionRegistry {
 
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final int maxTotal;
+    private final int maxPerAdmin;
+    // Guarded by this.
+    private final Map<String, Integer> perAdmin = new HashMap<>();
+    private int total;
 
-    /** Adds a connection; closes it with 1001 at once if the endpoint is closing. */
-    void add(Connection c) {
+    ConnectionRegistry(int maxTotal, int maxPerAdmin) {
+        this.maxTotal = maxTotal;
+        this.maxPerAdmin = maxPerAdmin;
+    }
+
+    /**
+     * Adds a connection within the limits; closes it with 1001 at once if the endpoint is closing.
+     *
+     * @return null if added, else the limit that refused it ({@code maxConnections}, {@code maxConnectionsPerAdmin})
+     */
+    String add(Connection c) {
+        String name = c.identity().name();
+        synchronized (this) {
+            if (total >= maxTotal) {
+                return "maxConnections";
+            }
+            int mine = perAdmin.getOrDefault(name, 0);
+            if (mine >= maxPerAdmin) {
+                return "maxConnectionsPerAdmin";
+            }
+            total++;
+            perAdmin.put(name, mine + 1);
+        }
         connections.add(c);
         if (closed.get()) {
             c.close(1001, "endpoint closed");
         }
+        return null;
     }
 
     void remove(Connection c) {
-        connections.remove(c);
+        if (connections.remove(c)) {
+            String name = c.identity().name();
+            synchronized (this) {
+                total--;
+                perAdmin.computeIfPresent(name, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
     }
 
     void forEach(Consumer<Connection> action) {
         connections.forEach(action);
+    }
+
+    /** @return the number of connections held, those being closed (until the container reports them closed) included */
+    int size() {
+        return connections.size();
     }
 
     /** @return the number of open connections, not counting those being closed */

@@ -13,7 +13,9 @@ package dev.sessionfeed.websocket;
  * @param tasks     the endpoint's threads
  * @param registry  the open connections
  * @param inbound   handles inbound frames
+ * @param budget    the endpoint's memory budget
  */
 record EndpointParts(WebSocketOptions options, Metrics metrics, FeedMirror mirror, FrameCache frames, Replies replies,
-        SendScheduler scheduler, TaskRunner tasks, ConnectionRegistry registry, InboundDispatcher inbound) {
+        SendScheduler scheduler, TaskRunner tasks, ConnectionRegistry registry, InboundDispatcher inbound,
+        MemoryBudget budget) {
 }

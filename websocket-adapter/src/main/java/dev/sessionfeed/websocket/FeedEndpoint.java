@@ -7,6 +7,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
 public final class FeedEndpoint extends Endpoint {
 
     private static final Logger log = LoggerFactory.getLogger(FeedEndpoint.class);
+
+    /** The binary message buffer each session is given: binary frames are refused at their first fragment. */
+    private static final int MAX_BINARY_BUFFER = 1024;
 
     private final Hub hub;
     private volatile Connection connection;
@@ -47,9 +51,21 @@ public final class FeedEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(hub.options().maxFrameBytes());
         raiseContainerIdleTimeout(session, hub.options().idleTimeout().plus(hub.options().heartbeatInterval()).toMillis());
         Connection c = hub.open(new JakartaTransport(session), (AdminIdentity) auth);
+        if (c == null) {
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+            } catch (IOException e) {
+                log.debug("closing websocket session {} over the connection limit failed: {}", session.getId(), e.toString());
+            }
+            return;
+        }
         connection = c;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
+        // The protocol has no binary client frames. A partial handler sees the first fragment without the container
+        // buffering the message (a whole-message handler, or none, let containers accept and drop 64 MiB).
+        session.setMaxBinaryMessageBufferSize(MAX_BINARY_BUFFER);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> c.onBinary());
         c.start();
     }
 

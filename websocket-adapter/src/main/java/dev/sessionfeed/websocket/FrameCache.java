@@ -58,6 +58,17 @@ final class FrameCache {
         }
     }
 
+    /**
+     * The shared UTF-8 bytes of {@code text} when it is the latest snapshot's {@code session_update}, for a
+     * connection that takes full states as binary frames.
+     *
+     * @return a duplicate of the shared buffer, or null when {@code text} is another frame (sent as text)
+     */
+    java.nio.ByteBuffer binaryOf(String text) {
+        FullFrames f = latestFull.get();
+        return f != null && f.isSessionUpdate(text) ? f.sessionUpdateUtf8().duplicate() : null;
+    }
+
     /** The lazily encoded frame of one broadcast change. */
     DeltaFrame delta(SessionDelta delta) {
         return new DeltaFrame(this, new ServerMessage.Delta(delta));

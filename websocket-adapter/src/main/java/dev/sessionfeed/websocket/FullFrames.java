@@ -2,6 +2,8 @@ package dev.sessionfeed.websocket;
 
 import dev.sessionfeed.Snapshot;
 import dev.sessionfeed.protocol.ServerMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code session_update} and {@code metrics_update} of one snapshot, each encoded at most once (lazily, by
@@ -15,6 +17,7 @@ final class FullFrames {
     // Guarded by this.
     private String sessionUpdate;
     private String metricsUpdate;
+    private ByteBuffer sessionUpdateUtf8;
 
     FullFrames(FrameCache cache, Snapshot snapshot) {
         this.cache = cache;
@@ -26,6 +29,25 @@ final class FullFrames {
             sessionUpdate = cache.encodeShared(ServerMessage.SessionUpdate.of(snapshot));
         }
         return sessionUpdate;
+    }
+
+    /**
+     * The {@code session_update} as UTF-8 bytes, encoded once and shared by every connection that takes it as a
+     * binary frame (each sends its own {@link ByteBuffer#duplicate() duplicate}; the bytes are never copied per
+     * connection by the adapter).
+     *
+     * @return a read-only buffer; duplicate it before use
+     */
+    synchronized ByteBuffer sessionUpdateUtf8() {
+        if (sessionUpdateUtf8 == null) {
+            sessionUpdateUtf8 = ByteBuffer.wrap(sessionUpdate().getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        }
+        return sessionUpdateUtf8;
+    }
+
+    /** @return whether {@code text} is this snapshot's {@code session_update} (the same shared instance) */
+    synchronized boolean isSessionUpdate(String text) {
+        return sessionUpdate != null && sessionUpdate == text;
     }
 
     synchronized String metricsUpdate() {

@@ -33,7 +33,7 @@ final class HandshakeFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest && response instanceof HttpServletResponse
-                && "websocket".equalsIgnoreCase(((HttpServletRequest) request).getHeader("Upgrade"))) {
+                && asksForWebSocket((HttpServletRequest) request)) {
             HttpServletRequest req = (HttpServletRequest) request;
             HttpServletResponse res = (HttpServletResponse) response;
             if (!configurator.checkOrigin(req.getHeader("Origin"))) {
@@ -47,6 +47,24 @@ final class HandshakeFilter implements Filter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Whether any {@code Upgrade} header (there may be several, each a comma-separated list such as
+     * {@code h2c, websocket}) names {@code websocket}: the container upgrades such a request, so the filter must
+     * check it — looking at the first header only let {@code Upgrade: h2c} + {@code Upgrade: websocket} through.
+     */
+    static boolean asksForWebSocket(HttpServletRequest req) {
+        for (String header : Collections.list(req.getHeaders("Upgrade"))) {
+            for (String token : header.split(",")) {
+                String protocol = token.trim();
+                int slash = protocol.indexOf('/');
+                if ((slash < 0 ? protocol : protocol.substring(0, slash)).equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static HandshakeInfo info(HttpServletRequest req) {

@@ -29,7 +29,8 @@ final class Hub implements Broadcaster, AutoCloseable {
 
     private final WebSocketOptions options;
     private final Metrics metrics = new Metrics();
-    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final ConnectionRegistry registry;
+    private final MemoryBudget budget;
     private final FeedMirror mirror;
     private final FrameCache frames;
     private final TaskRunner tasks;
@@ -54,6 +55,8 @@ final class Hub implements Broadcaster, AutoCloseable {
 
     Hub(SessionFeed feed, WebSocketOptions options, Tuning tuning) {
         this.options = options;
+        this.registry = new ConnectionRegistry(options.maxConnections(), options.maxConnectionsPerAdmin());
+        this.budget = new MemoryBudget(options.maxBufferedBytes(), metrics);
         ProtocolCodec codec = new ProtocolCodec();
         DeltaWindow window = new DeltaWindow(tuning.deltaWindow() >= 0 ? tuning.deltaWindow() : deltaWindow(options));
         this.mirror = new FeedMirror(feed, window);
@@ -62,8 +65,9 @@ final class Hub implements Broadcaster, AutoCloseable {
         this.tasks = new TaskRunner(options, tuning.io());
         this.scheduler = new SendScheduler(tasks.senders(), options.senderThreads(), tuning.fanOutWait(), metrics);
         CommandDispatcher commands = new CommandDispatcher(options, tasks, mirror, replies, metrics, registry);
-        InboundDispatcher inbound = new InboundDispatcher(options, codec, mirror, frames, replies, commands);
-        this.parts = new EndpointParts(options, metrics, mirror, frames, replies, scheduler, tasks, registry, inbound);
+        InboundDispatcher inbound = new InboundDispatcher(options, codec, mirror, frames, replies, commands, budget);
+        this.parts = new EndpointParts(options, metrics, mirror, frames, replies, scheduler, tasks, registry, inbound,
+                budget);
         tasks.everyPeriod(this::tickSafely, tickPeriod(options));
         this.registration = feed.addBroadcaster(this);
         mirror.status(); // read the feed's status once, after registering: from now on the broadcasts keep it
@@ -94,19 +98,31 @@ final class Hub implements Broadcaster, AutoCloseable {
     }
 
     /**
-     * Opens a connection for an authenticated admin.
+     * Opens a connection for an authenticated admin, within {@link WebSocketOptions#maxConnections()} and
+     * {@link WebSocketOptions#maxConnectionsPerAdmin()} (connections being closed still count: they hold a socket).
      *
-     * @return the connection; call {@link Connection#start()} once its inbound handlers are registered
+     * @return the connection (call {@link Connection#start()} once its inbound handlers are registered), or null
+     *         when a limit is reached: the caller closes the session with 1013
      */
     Connection open(Transport transport, AdminIdentity identity) {
         Connection c = new Connection(parts, transport, identity);
-        registry.add(c);
+        String refused = registry.add(c);
+        if (refused != null) {
+            metrics.connectionsRefused.increment();
+            Audit.rejectedConnectionLimit(identity.name(), refused, transport.id());
+            return null;
+        }
         return c;
     }
 
     /** @return the number of open connections, not counting those being closed */
     int connectionCount() {
         return registry.openCount();
+    }
+
+    /** @return the connections the endpoint still holds, those being closed included (tests: a close is complete) */
+    int trackedConnections() {
+        return registry.size();
     }
 
     /** @return how many shared frames were encoded so far (tests: once per event, not per connection) */
@@ -116,7 +132,8 @@ final class Hub implements Broadcaster, AutoCloseable {
 
     /** @return the counters, read one by one (not atomic across fields) */
     WebSocketStats stats() {
-        return metrics.snapshot(registry.openCount());
+        int open = registry.openCount();
+        return metrics.snapshot(open, Math.max(0, registry.size() - open), budget.buffered());
     }
 
     /** @see ConnectionRegistry#revoke */
@@ -173,6 +190,8 @@ final class Hub implements Broadcaster, AutoCloseable {
         try {
             long now = System.nanoTime();
             registry.forEach(c -> c.tick(now));
+            budget.shed(registry, now);
+            Audit.flush(now);
         } catch (Throwable t) {
             log.error("websocket housekeeping failed; will run again", t);
         }

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The endpoint's one metrics holder: monotonic counters, each named exactly like the {@link WebSocketStats}
  * accessor that reports it (and like the "Stats" table of {@code docs/websocket-adapter.md}). Thread-safe: every
- * counter is a {@link LongAdder}, written from any thread, read one by one by {@link #snapshot(int)}.
+ * counter is a {@link LongAdder}, written from any thread, read one by one by {@link #snapshot}.
  */
 final class Metrics {
 
@@ -21,16 +21,25 @@ final class Metrics {
     final LongAdder fanOutWaits = new LongAdder();
     final LongAdder fanOutWaitNanos = new LongAdder();
     final LongAdder fanOutWaitsTimedOut = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder subscriptionsRefused = new LongAdder();
+    final LongAdder stalledClientsShed = new LongAdder();
+    final LongAdder commandFloodsClosed = new LongAdder();
+    final LongAdder fullStatesCoalesced = new LongAdder();
 
     /**
      * Reads every counter (one by one: not atomic across counters).
      *
-     * @param openConnections the gauge, from the connection registry
+     * @param openConnections    the gauge, from the connection registry
+     * @param closingConnections the gauge, from the connection registry
+     * @param bufferedBytes      the gauge, from the memory budget
      * @return a new snapshot
      */
-    WebSocketStats snapshot(int openConnections) {
+    WebSocketStats snapshot(int openConnections, int closingConnections, long bufferedBytes) {
         return WebSocketStats.builder()
                 .openConnections(openConnections)
+                .closingConnections(closingConnections)
+                .bufferedBytes(bufferedBytes)
                 .broadcasts(broadcasts.sum())
                 .broadcasterNanos(broadcasterNanos.sum())
                 .sharedEncodes(sharedEncodes.sum())
@@ -43,6 +52,11 @@ final class Metrics {
                 .fanOutWaits(fanOutWaits.sum())
                 .fanOutWaitNanos(fanOutWaitNanos.sum())
                 .fanOutWaitsTimedOut(fanOutWaitsTimedOut.sum())
+                .connectionsRefused(connectionsRefused.sum())
+                .subscriptionsRefused(subscriptionsRefused.sum())
+                .stalledClientsShed(stalledClientsShed.sum())
+                .commandFloodsClosed(commandFloodsClosed.sum())
+                .fullStatesCoalesced(fullStatesCoalesced.sum())
                 .build();
     }
 }

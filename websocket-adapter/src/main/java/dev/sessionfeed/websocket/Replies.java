@@ -29,7 +29,9 @@ final class Replies {
                 options.heartbeatInterval().toMillis(), Map.of(
                         "maxFrameBytes", (long) options.maxFrameBytes(),
                         "commandBurst", (long) options.commandBurst(),
-                        "commandsPerMinute", Math.round(options.commandsPerSecond() * 60)),
+                        "commandsPerMinute", Math.round(options.commandsPerSecond() * 60),
+                        // Feature flag: subscribe may ask for the full session_update as a binary UTF-8 frame.
+                        "binaryFullState", 1L),
                 // Name and permissions only: the identity record holds nothing else, and never a credential.
                 new ServerMessage.Hello.Admin(identity.name(), identity.permissions())));
     }

@@ -34,6 +34,10 @@ import java.util.concurrent.ThreadFactory;
  *   <tr><td>{@link Builder#permessageDeflate permessageDeflate}</td><td>false</td></tr>
  *   <tr><td>{@link Builder#senderThreads senderThreads}</td><td>{@code min(4, max(2, availableProcessors))}</td></tr>
  *   <tr><td>{@link Builder#workerThreads workerThreads}</td><td>8 (commands; up to 4 × as many wait)</td></tr>
+ *   <tr><td>{@link Builder#maxConnections maxConnections}</td><td>1,000 (more: closed with 1013)</td></tr>
+ *   <tr><td>{@link Builder#maxConnectionsPerAdmin maxConnectionsPerAdmin}</td><td>100 per admin name (more: 1013)</td></tr>
+ *   <tr><td>{@link Builder#maxBufferedBytes maxBufferedBytes}</td><td>64 MiB for the whole endpoint</td></tr>
+ *   <tr><td>{@link Builder#subscribeInterval subscribeInterval}</td><td>1 s (repeated full states coalesce)</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -55,6 +59,10 @@ public final class WebSocketOptions {
     private final ThreadFactory threadFactory;
     private final int senderThreads;
     private final int workerThreads;
+    private final int maxConnections;
+    private final int maxConnectionsPerAdmin;
+    private final long maxBufferedBytes;
+    private final Duration subscribeInterval;
 
     private WebSocketOptions(Builder b) {
         this.authenticator = b.authenticator;
@@ -74,6 +82,10 @@ public final class WebSocketOptions {
         this.threadFactory = b.threadFactory;
         this.senderThreads = b.senderThreads;
         this.workerThreads = b.workerThreads;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerAdmin = b.maxConnectionsPerAdmin;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        this.subscribeInterval = b.subscribeInterval;
     }
 
     /**
@@ -122,6 +134,14 @@ public final class WebSocketOptions {
     public int workerThreads() { return workerThreads; }
     /** @return how many commands may wait for a worker thread before further ones are answered "busy": 4 × {@link #workerThreads()} */
     public int maxQueuedCommands() { return workerThreads * 4; }
+    /** @return the most open connections of the endpoint */
+    public int maxConnections() { return maxConnections; }
+    /** @return the most open connections of one admin (by {@link AdminIdentity#name()}) */
+    public int maxConnectionsPerAdmin() { return maxConnectionsPerAdmin; }
+    /** @return the most bytes of frames the endpoint has handed to the container and not yet seen written, in all */
+    public long maxBufferedBytes() { return maxBufferedBytes; }
+    /** @return the shortest interval between two full states a client gets for {@code subscribe} or {@code resync} */
+    public Duration subscribeInterval() { return subscribeInterval; }
 
     /**
      * The permission a command action needs.
@@ -157,6 +177,10 @@ public final class WebSocketOptions {
         private ThreadFactory threadFactory;
         private int senderThreads = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
         private int workerThreads = 8;
+        private int maxConnections = 1_000;
+        private int maxConnectionsPerAdmin = 100;
+        private long maxBufferedBytes = 64L * 1024 * 1024;
+        private Duration subscribeInterval = Duration.ofSeconds(1);
 
         private Builder(AdminAuthenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
@@ -368,6 +392,65 @@ public final class WebSocketOptions {
          */
         public Builder workerThreads(int threads) {
             this.workerThreads = Checks.intBetween("workerThreads", threads, 1, 256);
+            return this;
+        }
+
+        /**
+         * The most open connections of the endpoint. A connection beyond it is closed with 1013 (try again later)
+         * right after the handshake, before any data frame. Default 1,000.
+         *
+         * @param connections 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = Checks.intBetween("maxConnections", connections, 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * The most open connections of one admin (counted by {@link AdminIdentity#name()}), so that one token
+         * cannot take every connection. A connection beyond it is closed with 1013 before any data frame.
+         * Default 100: a tenth of the default {@code maxConnections}, room for many tabs and reconnects of one person.
+         *
+         * @param connections 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder maxConnectionsPerAdmin(int connections) {
+            this.maxConnectionsPerAdmin = Checks.intBetween("maxConnectionsPerAdmin", connections, 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * The memory budget of the whole endpoint: the most bytes of frames handed to the container and not yet
+         * reported written, summed over every connection (each send is counted at the length of its frame, and a
+         * container may hold a copy of it per connection until the client has read it). When a send takes the
+         * total over the budget, the connections whose sends have been stalled longest are closed with 1013
+         * (aborted, see {@code docs/websocket-adapter.md}) until it is back under; while it is over, a
+         * {@code subscribe} or {@code resync}, and a frame of at least 1 MiB (a full state), are refused by closing
+         * the connection with 1013 (the client retries later). Smaller frames are always sent. Default 64 MiB.
+         *
+         * @param bytes 64 KiB to 1 TiB
+         * @return this builder
+         */
+        public Builder maxBufferedBytes(long bytes) {
+            if (bytes < 64 * 1024 || bytes > (1L << 40)) {
+                throw new IllegalArgumentException("maxBufferedBytes must be between 65536 and 1099511627776, was " + bytes);
+            }
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The shortest interval between two full states one client is sent on request: a {@code subscribe} or
+         * {@code resync} repeated within it is not answered with another full state at once; it is coalesced into
+         * one full state sent when the interval ends (a full state costs the server as much as every change of a
+         * while). Default 1 s.
+         *
+         * @param interval 0 (off) to 1 min
+         * @return this builder
+         */
+        public Builder subscribeInterval(Duration interval) {
+            this.subscribeInterval = Checks.durationBetween("subscribeInterval", interval, Duration.ZERO, Duration.ofMinutes(1));
             return this;
         }
 

@@ -2,8 +2,8 @@ package dev.sessionfeed.websocket;
 
 /**
  * One immutable snapshot of a {@link SessionFeedEndpoint}'s counters, from {@link SessionFeedEndpoint#stats()}:
- * monotonic counters (they only grow while the endpoint lives; subtract two snapshots for a rate) and one gauge
- * ({@link #openConnections()}). Durations are cumulative nanoseconds with a matching count
+ * monotonic counters (they only grow while the endpoint lives; subtract two snapshots for a rate) and three gauges
+ * ({@link #openConnections()}, {@link #closingConnections()}, {@link #bufferedBytes()}). Durations are cumulative nanoseconds with a matching count
  * ({@link #broadcasterNanos()} / {@link #broadcasts()}, {@link #fanOutWaitNanos()} / {@link #fanOutWaits()}), so a
  * timer can be bound to them. Every name, its unit and meaning is listed under "Stats" in
  * {@code docs/websocket-adapter.md}; the endpoint's metrics holder uses the same names.
@@ -27,6 +27,13 @@ public final class WebSocketStats {
     private final long fanOutWaits;
     private final long fanOutWaitNanos;
     private final long fanOutWaitsTimedOut;
+    private final int closingConnections;
+    private final long bufferedBytes;
+    private final long connectionsRefused;
+    private final long subscriptionsRefused;
+    private final long stalledClientsShed;
+    private final long commandFloodsClosed;
+    private final long fullStatesCoalesced;
 
     private WebSocketStats(Builder b) {
         this.openConnections = b.openConnections;
@@ -42,6 +49,13 @@ public final class WebSocketStats {
         this.fanOutWaits = b.fanOutWaits;
         this.fanOutWaitNanos = b.fanOutWaitNanos;
         this.fanOutWaitsTimedOut = b.fanOutWaitsTimedOut;
+        this.closingConnections = b.closingConnections;
+        this.bufferedBytes = b.bufferedBytes;
+        this.connectionsRefused = b.connectionsRefused;
+        this.subscriptionsRefused = b.subscriptionsRefused;
+        this.stalledClientsShed = b.stalledClientsShed;
+        this.commandFloodsClosed = b.commandFloodsClosed;
+        this.fullStatesCoalesced = b.fullStatesCoalesced;
     }
 
     static Builder builder() {
@@ -88,7 +102,8 @@ public final class WebSocketStats {
     }
 
     /**
-     * Counter: text frames the container reported as sent (all types, including replies; not pings).
+     * Counter: text frames (and binary full states) the container reported as sent (all types, including replies;
+     * not pings).
      *
      * @return the count
      */
@@ -97,7 +112,8 @@ public final class WebSocketStats {
     }
 
     /**
-     * Counter: the length in chars ({@link String#length()}, not bytes) of the {@link #framesSent()}.
+     * Counter: the length in chars ({@link String#length()}, not bytes; bytes for a binary full state) of the
+     * {@link #framesSent()}.
      *
      * @return cumulative chars
      */
@@ -176,6 +192,75 @@ public final class WebSocketStats {
         return fanOutWaitsTimedOut;
     }
 
+    /**
+     * Gauge: connections the endpoint has closed (or is closing) whose end the container has not yet reported;
+     * they still hold a socket and buffers. An aborted connection (1013) leaves within seconds.
+     *
+     * @return the count
+     */
+    public int closingConnections() {
+        return closingConnections;
+    }
+
+    /**
+     * Gauge: bytes of frames handed to the container and not yet reported written, over all connections (the
+     * memory budget's count, {@link WebSocketOptions#maxBufferedBytes()}).
+     *
+     * @return bytes (frame length in chars, equal to UTF-8 bytes for ASCII JSON)
+     */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /**
+     * Counter: connections closed with 1013 right after the handshake because of {@code maxConnections} or
+     * {@code maxConnectionsPerAdmin}.
+     *
+     * @return connections
+     */
+    public long connectionsRefused() {
+        return connectionsRefused;
+    }
+
+    /**
+     * Counter: {@code subscribe} or {@code resync}, or a full state of at least 1 MiB about to be sent, refused
+     * (connection closed with 1013) while the memory budget was exceeded.
+     *
+     * @return requests
+     */
+    public long subscriptionsRefused() {
+        return subscriptionsRefused;
+    }
+
+    /**
+     * Counter: connections with a stalled send closed with 1013 (and aborted) to bring the memory budget back
+     * under its limit, longest-stalled first. Also counted in {@link #slowClientsClosed()}.
+     *
+     * @return connections
+     */
+    public long stalledClientsShed() {
+        return stalledClientsShed;
+    }
+
+    /**
+     * Counter: connections closed with 1008 after sending commands over the rate limit 20 times in a row.
+     *
+     * @return connections
+     */
+    public long commandFloodsClosed() {
+        return commandFloodsClosed;
+    }
+
+    /**
+     * Counter: {@code subscribe} or {@code resync} requests within {@link WebSocketOptions#subscribeInterval()} of
+     * the client's previous full state, coalesced into one full state sent when the interval ends.
+     *
+     * @return requests
+     */
+    public long fullStatesCoalesced() {
+        return fullStatesCoalesced;
+    }
+
     @Override
     public String toString() {
         return "WebSocketStats{openConnections=" + openConnections + ", broadcasts=" + broadcasts
@@ -183,7 +268,11 @@ public final class WebSocketStats {
                 + ", framesSent=" + framesSent + ", charsSent=" + charsSent + ", mergedChanges=" + mergedChanges
                 + ", fullStateConflations=" + fullStateConflations + ", slowClientsClosed=" + slowClientsClosed
                 + ", commandsRejectedBusy=" + commandsRejectedBusy + ", fanOutWaits=" + fanOutWaits
-                + ", fanOutWaitNanos=" + fanOutWaitNanos + ", fanOutWaitsTimedOut=" + fanOutWaitsTimedOut + '}';
+                + ", fanOutWaitNanos=" + fanOutWaitNanos + ", fanOutWaitsTimedOut=" + fanOutWaitsTimedOut
+                + ", closingConnections=" + closingConnections + ", bufferedBytes=" + bufferedBytes
+                + ", connectionsRefused=" + connectionsRefused + ", subscriptionsRefused=" + subscriptionsRefused
+                + ", stalledClientsShed=" + stalledClientsShed + ", commandFloodsClosed=" + commandFloodsClosed
+                + ", fullStatesCoalesced=" + fullStatesCoalesced + '}';
     }
 
     /** Builds a snapshot; used by the endpoint's metrics holder (and tests). Not thread-safe. */
@@ -201,6 +290,13 @@ public final class WebSocketStats {
         private long fanOutWaits;
         private long fanOutWaitNanos;
         private long fanOutWaitsTimedOut;
+        private int closingConnections;
+        private long bufferedBytes;
+        private long connectionsRefused;
+        private long subscriptionsRefused;
+        private long stalledClientsShed;
+        private long commandFloodsClosed;
+        private long fullStatesCoalesced;
 
         private Builder() {
         }
@@ -218,6 +314,13 @@ public final class WebSocketStats {
         Builder fanOutWaits(long v) { fanOutWaits = v; return this; }
         Builder fanOutWaitNanos(long v) { fanOutWaitNanos = v; return this; }
         Builder fanOutWaitsTimedOut(long v) { fanOutWaitsTimedOut = v; return this; }
+        Builder closingConnections(int v) { closingConnections = v; return this; }
+        Builder bufferedBytes(long v) { bufferedBytes = v; return this; }
+        Builder connectionsRefused(long v) { connectionsRefused = v; return this; }
+        Builder subscriptionsRefused(long v) { subscriptionsRefused = v; return this; }
+        Builder stalledClientsShed(long v) { stalledClientsShed = v; return this; }
+        Builder commandFloodsClosed(long v) { commandFloodsClosed = v; return this; }
+        Builder fullStatesCoalesced(long v) { fullStatesCoalesced = v; return this; }
 
         WebSocketStats build() {
             return new WebSocketStats(this);
