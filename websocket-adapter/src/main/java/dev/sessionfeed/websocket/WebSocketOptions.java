@@ -17,28 +17,8 @@ import java.util.concurrent.ThreadFactory;
  * Configuration of a {@link SessionFeedEndpoint}: security, limits, heartbeat and slow-client handling.
  * Immutable and thread-safe; made by {@link #builder(AdminAuthenticator)}.
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th></tr>
- *   <tr><td>{@link Builder#allowedOrigins allowedOrigins}</td><td>none: every browser is refused</td></tr>
- *   <tr><td>{@link Builder#allowMissingOrigin allowMissingOrigin}</td><td>false</td></tr>
- *   <tr><td>{@link Builder#commandHandler commandHandler}</td><td>none: commands answered {@code bad_request}</td></tr>
- *   <tr><td>{@link Builder#commandPermission commandPermission}</td><td>{@code end_session → sessions:end},
- *       {@code archive_session → sessions:archive}, other actions {@code sessions:<action>}</td></tr>
- *   <tr><td>{@link Builder#maxFrameBytes maxFrameBytes}</td><td>64 KiB (larger frames: close 1009)</td></tr>
- *   <tr><td>{@link Builder#heartbeatInterval heartbeatInterval}</td><td>25 s</td></tr>
- *   <tr><td>{@link Builder#idleTimeout idleTimeout}</td><td>60 s</td></tr>
- *   <tr><td>{@link Builder#commandRate commandRate}</td><td>5 per second, bursts of 10</td></tr>
- *   <tr><td>{@link Builder#slowClientGrace slowClientGrace}</td><td>10 s</td></tr>
- *   <tr><td>{@link Builder#maxQueuedFrames maxQueuedFrames}</td><td>64</td></tr>
- *   <tr><td>{@link Builder#permessageDeflate permessageDeflate}</td><td>false</td></tr>
- *   <tr><td>{@link Builder#senderThreads senderThreads}</td><td>{@code min(4, max(2, availableProcessors))}</td></tr>
- *   <tr><td>{@link Builder#workerThreads workerThreads}</td><td>8 (commands; up to 4 × as many wait)</td></tr>
- *   <tr><td>{@link Builder#maxConnections maxConnections}</td><td>1,000 (more: closed with 1013)</td></tr>
- *   <tr><td>{@link Builder#maxConnectionsPerAdmin maxConnectionsPerAdmin}</td><td>100 per admin name (more: 1013)</td></tr>
- *   <tr><td>{@link Builder#maxBufferedBytes maxBufferedBytes}</td><td>64 MiB for the whole endpoint</td></tr>
- *   <tr><td>{@link Builder#subscribeInterval subscribeInterval}</td><td>1 s (repeated full states coalesce)</td></tr>
- * </table>
+ * <p>Each builder method states its default; the table of every option with its default and range is written
+ * once, in {@code docs/websocket-adapter.md} ("Options"), and the README's configuration table summarises it.
  */
 public final class WebSocketOptions {
 
@@ -189,7 +169,7 @@ public final class WebSocketOptions {
         /**
          * Adds allowed {@code Origin} values, compared exactly (scheme, host and port, no trailing slash), for
          * example {@code https://admin.example.com}. A browser handshake from any other origin is refused with
-         * HTTP 403 before the upgrade.
+         * HTTP 403 before the upgrade. Default: none, so every browser is refused until origins are added.
          *
          * @param origins the origins
          * @return this builder
@@ -240,7 +220,8 @@ public final class WebSocketOptions {
         }
 
         /**
-         * Sets the permission an action needs.
+         * Sets the permission an action needs. Default: {@code end_session → sessions:end},
+         * {@code archive_session → sessions:archive}, any other action {@code sessions:<action>}.
          *
          * @param action     the action, for example {@code end_session}
          * @param permission the permission, for example {@code sessions:end}
