@@ -1,6 +1,7 @@
 package dev.sessionfeed.benchmarks;
 
 import dev.sessionfeed.benchmarks.harness.Scenario;
+import dev.sessionfeed.benchmarks.scenarios.AttackScenario;
 import dev.sessionfeed.benchmarks.scenarios.BurstScenario;
 import dev.sessionfeed.benchmarks.scenarios.BytesScenario;
 import dev.sessionfeed.benchmarks.scenarios.FanoutScenario;
@@ -21,6 +22,6 @@ final class Suite {
 
     static List<Scenario> all() {
         return List.of(new FloorScenario(), new LatencyScenario(), new DbLoadScenario(), new BurstScenario(), new FanoutScenario(),
-                new BytesScenario(), new StalledScenario(), new HeapScenario(), new RecoveryScenario(), new JmhScenario());
+                new BytesScenario(), new StalledScenario(), new AttackScenario(), new HeapScenario(), new RecoveryScenario(), new JmhScenario());
     }
 }
