@@ -110,6 +110,9 @@ public final class FeedClient implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closed.complete(statusCode);
+        // A connection the endpoint refuses (a limit, the memory budget) must fail the harness, not hang it.
+        subscribed.completeExceptionally(new IllegalStateException(
+                "client " + index + " closed " + statusCode + " (" + reason + ") before its first full state"));
         return null;
     }
 

@@ -170,7 +170,11 @@ public final class Rig implements AutoCloseable {
         })).build();
         WebSocketOptions.Builder wsb = WebSocketOptions.builder(
                         h -> Optional.of(new AdminIdentity("bench", Set.of(AdminIdentity.END_SESSIONS, AdminIdentity.ARCHIVE_SESSIONS))))
-                .allowMissingOrigin(true);
+                .allowMissingOrigin(true)
+                // Every rig client is the one admin "bench" and K goes to 1,000 (fan-out): the connection limits
+                // defend against attackers (measured by the attack scenario), not against the benchmark's own load.
+                .maxConnections(100_000)
+                .maxConnectionsPerAdmin(100_000);
         endpoint = SessionFeedEndpoint.create(feed, o.ws.apply(wsb).build());
         feed.start();
 
