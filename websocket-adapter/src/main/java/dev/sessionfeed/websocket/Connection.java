@@ -35,8 +35,6 @@ final class Connection implements SendScheduler.Scheduled {
     private boolean closed;
     private int closeCode;
     private String closeReason;
-    /** Whether the close must abort the transport: the client stopped reading. */
-    private boolean abortTransport;
     /** Bytes of the send in flight counted in the endpoint's {@link MemoryBudget}; 0 when none. */
     private long chargedBytes;
     private final FullStateRequests fullStates;
@@ -94,6 +92,15 @@ final class Connection implements SendScheduler.Scheduled {
     /** A binary frame: the protocol has none from clients, so the connection is closed with 1003. */
     void onBinary() {
         close(1003, "binary frames are not accepted");
+    }
+
+    /**
+     * The container reported an error on this connection (for example a frame over its own size limit, which it
+     * closes itself): its timeouts are shrunk so that a peer that never answers the container's close frame is gone
+     * within seconds. No frame is sent from here, so the container's own close code reaches the client.
+     */
+    void onTransportError() {
+        transport.shortenTimeouts();
     }
 
     /** Records a pong (the answer to a server ping): the connection is alive. */
@@ -305,7 +312,6 @@ final class Connection implements SendScheduler.Scheduled {
         log.info("websocket connection {} (actor={}) does not read its replies; closing it", id(), identity.name());
         endpoint.metrics().slowClientsClosed.increment();
         boolean closing = closeLocked(1013, "too many unread replies");
-        abortTransport = closing;
         return !closing;
     }
 
@@ -470,7 +476,6 @@ final class Connection implements SendScheduler.Scheduled {
                             id(), identity.name(), slot.inFlightNanos(now) / 1_000_000);
                     endpoint.metrics().slowClientsClosed.increment();
                     closing = closeLocked(1013, "client too slow");
-                    abortTransport = closing;
                     break;
                 case IDLE:
                     log.info("websocket connection {} (actor={}) idle for {} ms; closing it", id(), identity.name(),
@@ -516,7 +521,6 @@ final class Connection implements SendScheduler.Scheduled {
         boolean closing;
         synchronized (lock) {
             closing = closeLocked(1013, "server busy: send buffers full");
-            abortTransport = closing;
         }
         if (closing) {
             log.info("websocket connection {} (actor={}) closed to free the memory budget (its send is stalled)",
@@ -602,17 +606,21 @@ final class Connection implements SendScheduler.Scheduled {
         return true;
     }
 
-    /** Writes the close frame on an I/O thread, or here when the pool refuses (the endpoint is closing). */
+    /**
+     * Writes the close frame on an I/O thread, or here when the pool refuses (the endpoint is closing). Every close
+     * other than a normal one (1000, 1001) is an abort: the client misbehaved or stopped reading, and may never
+     * answer the close frame, so the container's timeouts are shrunk first and the connection is gone within
+     * seconds on every container instead of after its idle timeout.
+     */
     private void closeTransport() {
         assert !Thread.holdsLock(lock);
         int code;
         String reason;
-        boolean abort;
         synchronized (lock) {
             code = closeCode;
             reason = closeReason;
-            abort = abortTransport;
         }
+        boolean abort = code != 1000 && code != 1001;
         Runnable close = abort ? () -> transport.abort(code, reason) : () -> transport.close(code, reason);
         try {
             endpoint.tasks().runIo(close);

@@ -101,5 +101,9 @@ public final class FeedEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable error) {
         log.debug("websocket session {} error: {}", session.getId(), error.toString());
+        Connection c = connection;
+        if (c != null) {
+            c.onTransportError();
+        }
     }
 }

@@ -105,6 +105,12 @@ final class JakartaTransport implements Transport {
      */
     @Override
     public void abort(int code, String reason) {
+        shortenTimeouts();
+        close(code, reason);
+    }
+
+    @Override
+    public void shortenTimeouts() {
         try {
             session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, ABORT_MILLIS);
             session.setMaxIdleTimeout(ABORT_MILLIS);
@@ -112,7 +118,6 @@ final class JakartaTransport implements Transport {
             org.slf4j.LoggerFactory.getLogger(JakartaTransport.class)
                     .debug("shrinking the timeouts of websocket session {} failed: {}", session.getId(), e.toString());
         }
-        close(code, reason);
     }
 
     @Override

@@ -53,6 +53,13 @@ interface Transport {
     }
 
     /**
+     * Shrinks the container's timeouts for this connection so that it ends within seconds if the peer stops
+     * answering, without sending anything. Default: nothing.
+     */
+    default void shortenTimeouts() {
+    }
+
+    /**
      * An id for logs.
      *
      * @return the container's session id
