@@ -114,8 +114,7 @@ final class Connection implements SendScheduler.Scheduled {
         synchronized (lock) {
             closed = true;
             queue.clear();
-            charged = chargedBytes;
-            chargedBytes = 0;
+            charged = takeChargeLocked();
         }
         endpoint.budget().release(charged);
         endpoint.registry().remove(this);
@@ -374,8 +373,7 @@ final class Connection implements SendScheduler.Scheduled {
                 // Still over after shedding: a large frame would only add to it. Refused like a new subscription.
                 long charged;
                 synchronized (lock) {
-                    charged = chargedBytes;
-                    chargedBytes = 0;
+                    charged = takeChargeLocked();
                     slot.release();
                 }
                 endpoint.budget().release(charged);
@@ -421,6 +419,14 @@ final class Connection implements SendScheduler.Scheduled {
         return sessions;
     }
 
+    /** @return the bytes of the send in flight counted in the budget, now no longer counted here (release them) */
+    private long takeChargeLocked() {
+        assert Thread.holdsLock(lock);
+        long charged = chargedBytes;
+        chargedBytes = 0;
+        return charged;
+    }
+
     /**
      * A send finished: frees the send slot and starts the next one.
      *
@@ -430,8 +436,7 @@ final class Connection implements SendScheduler.Scheduled {
         long charged;
         synchronized (lock) {
             slot.release();
-            charged = chargedBytes;
-            chargedBytes = 0;
+            charged = takeChargeLocked();
         }
         endpoint.budget().release(charged);
         if (error == null && chars >= 0) {
