@@ -1,0 +1,107 @@
+package dev.sessionfeed.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sessionfeed.testkit.FakeSessionFeed;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Registering where there is no WebSocket container fails with what to do; the client script revalidates. */
+class ServletRegistrationTest {
+
+    private FakeSessionFeed feed;
+    private SessionFeedEndpoint endpoint;
+    private Tomcat tomcat;
+
+    @BeforeEach
+    void createEndpoint() {
+        feed = new FakeSessionFeed("reg", 4);
+        endpoint = SessionFeedEndpoint.create(feed, WebSocketOptions.builder(h -> Optional.empty()).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        endpoint.close();
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    @Test
+    void registerWithANullContainerSaysWhereTheContainerComesFrom() {
+        assertThatThrownBy(() -> endpoint.register(null, "/ws/admin/chat"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("container is null: no Jakarta WebSocket container")
+                .hasMessageContaining("jakarta.websocket.server.ServerContainer")
+                .hasMessageContaining("SessionFeedServlets.initializer");
+    }
+
+    @Test
+    void registeringInAnApplicationWithoutWebSocketSupportFailsWithWhatToAdd() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Context context = startTomcat(false, failure);
+        assertThat(context).isNotNull();
+        assertThat(failure.get())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no Jakarta WebSocket container in this web application")
+                .hasMessageContaining("tomcat-embed-websocket");
+    }
+
+    @Test
+    void clientScriptIsRevalidatedWithItsETag() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        startTomcat(true, failure);
+        assertThat(failure.get()).isNull();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + ClientScript.PATH);
+        HttpResponse<byte[]> first = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(first.headers().firstValue("Cache-Control")).contains("no-cache");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(uri).header("If-None-Match", etag)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+    }
+
+    private Context startTomcat(boolean webSocketSupport, AtomicReference<Throwable> failure) throws Exception {
+        Path base = Files.createTempDirectory("sessionfeed-reg");
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", base.toString());
+        if (webSocketSupport) {
+            context.addServletContainerInitializer(new WsSci(), null);
+        }
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            try {
+                SessionFeedServlets.register(servletContext, endpoint, "/ws/admin/chat");
+            } catch (Exception | Error e) {
+                failure.set(e);
+            }
+        }, null);
+        tomcat.start();
+        return context;
+    }
+}
