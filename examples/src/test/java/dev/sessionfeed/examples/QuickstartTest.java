@@ -153,7 +153,7 @@ class QuickstartTest {
     void readmeDependenciesAreTheArtifactsTheQuickstartCompilesWith() throws Exception {
         String xml = blocks(quickstartSection(), "xml").stream().collect(Collectors.joining("\n"));
         Set<String> named = new TreeSet<>();
-        Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(xml);
+        Matcher m = Pattern.compile("<dependency>.*?<artifactId>([^<]+)</artifactId>", Pattern.DOTALL).matcher(xml);
         while (m.find()) {
             named.add(m.group(1));
         }
