@@ -8,13 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.junit.jupiter.api.AfterEach;
@@ -83,14 +80,8 @@ class ServletRegistrationTest {
     }
 
     private Context startTomcat(boolean webSocketSupport, AtomicReference<Throwable> failure) throws Exception {
-        Path base = Files.createTempDirectory("sessionfeed-reg");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", base.toString());
+        tomcat = TomcatCompatibilityTest.onLoopback();
+        Context context = tomcat.addContext("", tomcat.getServer().getCatalinaBase().toString());
         if (webSocketSupport) {
             context.addServletContainerInitializer(new WsSci(), null);
         }

@@ -21,14 +21,9 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
 
     /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
     static RunningServer startServer(List<Mount> mounts) throws Exception {
-        Path base = Files.createTempDirectory("sessionfeed-tomcat");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", base.toString());
+        Tomcat tomcat = onLoopback();
+        Connector connector = tomcat.getConnector();
+        Context context = tomcat.addContext("", tomcat.getServer().getCatalinaBase().toString());
         // No default servlet: SessionFeedServlets maps a servlet to each endpoint path (Tomcat's WsFilter runs only
         // for requests that map to a servlet) and serves /sessionfeed/client.js.
         context.addServletContainerInitializer(new WsSci(), null);
@@ -40,6 +35,18 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
             tomcat.stop();
             tomcat.destroy();
         });
+    }
+
+    /** A Tomcat with a base in a new temporary directory and a connector on 127.0.0.1, a free port; not started. */
+    static Tomcat onLoopback() throws java.io.IOException {
+        Path base = Files.createTempDirectory("sessionfeed-tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        return tomcat;
     }
 
     @Override
