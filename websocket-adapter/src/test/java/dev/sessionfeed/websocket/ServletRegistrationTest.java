@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionfeed.testkit.FakeSessionFeed;
+import dev.sessionfeed.testkit.RawHandshake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +78,45 @@ class ServletRegistrationTest {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
+    }
+
+    @Test
+    void aListenerAddedProgrammaticallyRegistersTheEndpointAndClosesItWithTheApplication() throws Exception {
+        AtomicReference<SessionFeedServletListener> listener = new AtomicReference<>();
+        tomcat = TomcatCompatibilityTest.onLoopback();
+        Context context = tomcat.addContext("", tomcat.getServer().getCatalinaBase().toString());
+        // A listener added by ServletContext.addListener may not add servlets (Servlet spec), so on Tomcat the
+        // application maps the path itself (here: a default servlet), as the listener's INFO line says.
+        Tomcat.addServlet(context, "default", new jakarta.servlet.http.HttpServlet() {
+            private static final long serialVersionUID = 1L;
+        });
+        context.addServletMappingDecoded("/", "default");
+        context.addServletContainerInitializer(new WsSci(), null);
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            SessionFeedServletListener l = new SessionFeedServletListener() {
+                @Override
+                protected SessionFeedEndpoint createEndpoint(jakarta.servlet.ServletContext ctx) {
+                    return endpoint;
+                }
+
+                @Override
+                protected String path() {
+                    return "/ws/admin/chat";
+                }
+            };
+            listener.set(l);
+            servletContext.addListener(l);
+        }, null);
+        tomcat.start();
+        assertThat(listener.get().endpoint()).isSameAs(endpoint);
+        assertThat(feed.broadcasterCount()).isEqualTo(1);
+        // Registered: the container's Origin check answers (403: no Origin is allowed here), not a 404.
+        assertThat(RawHandshake.status(tomcat.getConnector().getLocalPort(), "/ws/admin/chat", java.util.Map.of("Origin", "http://a.test")))
+                .isEqualTo(403);
+        tomcat.stop();
+        assertThat(feed.broadcasterCount()).as("the endpoint closed with the application").isZero();
+        tomcat.destroy();
+        tomcat = null;
     }
 
     private Context startTomcat(boolean webSocketSupport, AtomicReference<Throwable> failure) throws Exception {
