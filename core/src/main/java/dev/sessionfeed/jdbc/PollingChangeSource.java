@@ -19,24 +19,36 @@ import javax.sql.DataSource;
  *
  * <h2>Detection</h2>
  * Every {@linkplain Builder#interval interval} (default 1 s) one query computes a fingerprint of the sessions in
- * scope. The default query returns {@code count(*)}, {@code max(updated_at)} and the sum of {@code updated_at}
- * (as epoch microseconds) over the {@linkplain SessionTable scope}:
+ * scope; when it differs from the previous poll's, the source reports a resync. How the fingerprint is computed is
+ * the {@linkplain Builder#detection detection mode}:
  * <ul>
- *   <li>an insert into the scope raises the count;</li>
- *   <li>an update (which must set {@code updated_at}, as the shipped schema's users do) changes the sum, even when
- *       a transaction that started earlier commits later with an older {@code updated_at} than the current
- *       maximum;</li>
- *   <li>a delete, and a move out of the scope (archived, or ended longer ago than the retention), lowers the
- *       count and the sum.</li>
+ *   <li>{@link Detection#CONTENT} (the default): the number of rows in {@linkplain SessionTable scope} and the sum
+ *       of a 64-bit hash of each row <em>as the snapshot builder reads it</em> (every mapped column and attribute,
+ *       text cut to {@code maxTextLength} in SQL as the read does). Any committed change to anything a dashboard
+ *       shows or the default metrics count is caught, whoever wrote it: an {@code UPDATE} that sets only
+ *       {@code status} (psql, an ORM, a batch job), an insert, a delete, a row leaving the scope (archived, or ended
+ *       longer ago than the retention, with no write at all) and so a change of which sessions are the newest
+ *       {@code maxSessions}. It reads every row in scope per poll (measured in BENCHMARKS.md, "polling": about
+ *       1 ms at 1,000 rows, 60 ms at 100,000).</li>
+ *   <li>{@link Detection#UPDATED_AT}: count, maximum and sum of {@code updated_at} over the scope. Cheaper per row,
+ *       but it sees an update only if the writer moves {@code updated_at}; choose it only when every writer does
+ *       (or a trigger does it for them, such as {@code PgTriggerInstaller...touchUpdatedAt(true)}).</li>
  * </ul>
- * A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
- * rows it returns.
+ * Both are set-based, never a watermark ("rows newer than the last poll"): the fingerprint is a function of the
+ * committed rows the poll's statement sees. So a transaction that began before a poll and commits after it is
+ * caught by the next poll, whatever its start time or transaction id, and nothing depends on transaction ids
+ * ({@code xmin}), so VACUUM FREEZE, xid wraparound and subtransactions cannot hide a change. A change that is undone
+ * before the next poll (A → B → A) is not reported: the state it leaves is the one already shown.
  *
- * <p>When the fingerprint differs from the previous poll's, the source calls
+ * <p>A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
+ * rows it returns. A custom metrics query that reads other tables or columns is not covered by either mode: those
+ * changes appear with the feed's periodic reconcile.
+ *
+ * <p>When the fingerprint changes, the source calls
  * {@link ChangeListener#onResync(String) onResync("polling detected a change")}: a fingerprint cannot say which
- * sessions changed, so the feed re-reads everything. That is what makes polling cheap per interval (one small
- * aggregate query however many admins are connected) and expensive per change (a full read); it is meant for
- * low write rates or as a fallback.
+ * sessions changed, so the feed re-reads everything. That is what makes polling cheap per interval (one aggregate
+ * query returning one row however many admins are connected) and expensive per change (a full read); it is meant
+ * for low write rates or as a fallback.
  *
  * <h2>Lifecycle and health</h2>
  * <ul>
@@ -73,7 +85,7 @@ public final class PollingChangeSource implements SessionChangeSource {
     private final Duration interval;
 
     private PollingChangeSource(Builder b) {
-        DetectionQuery query = new DetectionQuery(b.dataSource, b.table, b.detectionQuery, b.queryTimeout);
+        DetectionQuery query = new DetectionQuery(b.dataSource, b.table, b.detection, b.detectionQuery, b.queryTimeout);
         this.tableName = b.table.qualifiedTable();
         this.interval = b.interval;
         ThreadFactory tf = b.threadFactory != null ? b.threadFactory : NamedThreadFactory.single("sessionfeed-poller");
@@ -92,14 +104,31 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
-     * The default change-detection query for a table mapping (two parameters: the scope's hidden statuses and
-     * retention).
+     * The default change-detection query for a table mapping: the one of {@link Detection#CONTENT} (two parameters:
+     * the scope's hidden statuses and retention).
      *
      * @param t the table mapping
      * @return the SQL text
+     * @throws NullPointerException naming {@code table}
      */
     public static String defaultDetectionQuery(SessionTable t) {
-        return DetectionQuery.defaultSql(t);
+        return detectionQuery(t, Detection.CONTENT);
+    }
+
+    /**
+     * The built-in change-detection query of a mode for a table mapping (two parameters: the scope's hidden statuses
+     * as a {@code text[]} and the retention in microseconds). Useful to inspect the query plan, or as the start of a
+     * custom query.
+     *
+     * @param t         the table mapping
+     * @param detection the mode
+     * @return the SQL text
+     * @throws NullPointerException naming {@code table} or {@code detection}
+     */
+    public static String detectionQuery(SessionTable t, Detection detection) {
+        Objects.requireNonNull(t, "table");
+        Objects.requireNonNull(detection, "detection");
+        return DetectionQuery.sql(t, detection);
     }
 
     /**
@@ -126,8 +155,10 @@ public final class PollingChangeSource implements SessionChangeSource {
 
     /**
      * The stats snapshot: {@code received} counts polls that detected a change, {@code resyncs} all resyncs
-     * reported (including after start and recovery), {@code reconnects} recoveries after failed polls; the other
-     * values stay at their defaults.
+     * reported (including after start and recovery), {@code reconnects} recoveries after failed polls;
+     * {@code probes} / {@code probeRoundTripNanos} count the successful polls and their total time (borrowing the
+     * connection and running the detection query: the cost of polling), {@code lastProbeRoundTrip} is the last
+     * one's; the other values stay at their defaults.
      *
      * @return the counters
      */
@@ -151,6 +182,27 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
+     * How a polling source computes the fingerprint it compares between polls. Both modes run one aggregate query
+     * over the {@linkplain SessionTable scope} that returns one row; they differ in what they read and so in what
+     * they can see. Measured cost per poll: BENCHMARKS.md, scenario "polling".
+     */
+    public enum Detection {
+        /**
+         * The default: the number of rows in scope and the sum of a 64-bit hash of each row as the snapshot builder
+         * reads it (every mapped column and attribute). Catches every committed insert, update (of any shown column,
+         * whether or not {@code updated_at} moves), delete and move out of the scope. Reads every row in scope per
+         * poll; works for any relation the snapshot builder reads.
+         */
+        CONTENT,
+        /**
+         * Count, maximum and sum of {@code updated_at} over the scope: cheaper per row, but an update is seen only
+         * when the writer moves {@code updated_at}. For hosts whose every writer does (or whose trigger does it for
+         * them); inserts, deletes and moves out of the scope are seen either way.
+         */
+        UPDATED_AT
+    }
+
+    /**
      * Builds a {@link PollingChangeSource}. Not thread-safe; every setter validates its value and names the
      * property and value when it rejects it.
      */
@@ -159,6 +211,7 @@ public final class PollingChangeSource implements SessionChangeSource {
         private SessionTable table = SessionTable.defaults();
         private Duration interval = Duration.ofSeconds(1);
         private Duration queryTimeout = Duration.ofSeconds(10);
+        private Detection detection = Detection.CONTENT;
         private String detectionQuery;
         private ThreadFactory threadFactory;
 
@@ -202,7 +255,21 @@ public final class PollingChangeSource implements SessionChangeSource {
         }
 
         /**
-         * Replaces the default change-detection query ({@link #defaultDetectionQuery(SessionTable)}). It has no
+         * How changes are detected; see {@link Detection}. Default {@link Detection#CONTENT}, which catches every
+         * committed change to what a dashboard shows; {@link Detection#UPDATED_AT} is cheaper per poll but misses
+         * every write that does not move {@code updated_at}. A {@linkplain #detectionQuery custom query} replaces
+         * either.
+         *
+         * @param detection the mode
+         * @return this builder
+         */
+        public Builder detection(Detection detection) {
+            this.detection = Objects.requireNonNull(detection, "detection");
+            return this;
+        }
+
+        /**
+         * Replaces the built-in change-detection query ({@link #detectionQuery(SessionTable, Detection)}). It has no
          * parameters (write a literal {@code ?} as {@code ??}); all values of all rows it returns form the
          * fingerprint, and any difference between two polls causes a resync. It should be cheap (it runs every
          * interval) and must change whenever a session in scope is inserted, updated, deleted or leaves the scope.

@@ -18,6 +18,10 @@ import dev.sessionfeed.testkit.RecordingChangeListener;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +142,158 @@ class PollingChangeSourceTest {
 
         await().atMost(retention.plus(DETECTION_DEADLINE)).until(() -> listener.resyncs().size() > before);
         assertThat(listener.lines()).last().isEqualTo("resync:polling detected a change");
+    }
+
+    @Test
+    void detectsAStatusOnlyUpdateThatLeavesUpdatedAtAlone() {
+        SessionFixtures.insertSession(db, "p1", "waiting");
+        startPolling(b -> { });
+        // The psql write: no updated_at, no trigger that sets it.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'p1'"));
+    }
+
+    @Test
+    void detectsAnUpdateOfEveryMappedColumnAndAttributeWithoutUpdatedAt() {
+        db.executeScript("ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS priority integer NOT NULL DEFAULT 0");
+        SessionFixtures.insertSession(db, "m1", "active");
+        startPolling(b -> b.table(SessionTable.builder().attributeColumn("priority").build()));
+        List<String> assignments = List.of("status = 'waiting'", "visitor_id = 'v-new'", "visitor_name = 'Ada L.'",
+                "agent_id = 'a-new'", "agent_name = 'Grace H.'", "subject = 'a new subject'",
+                "created_at = created_at - interval '1 second'", "ended_at = now()", "first_response_at = now()",
+                "message_count = message_count + 1", "last_message_at = now() - interval '1 second'",
+                "updated_at = now() - interval '1 day'", "priority = priority + 1");
+        for (String assignment : assignments) {
+            assertDetected(() -> db.execute("UPDATE chat_sessions SET " + assignment + " WHERE session_id = 'm1'"));
+        }
+    }
+
+    @Test
+    void staysQuietWhenOnlyAnUnmappedColumnChanges() {
+        SessionFixtures.insertSession(db, "n1", "ended");
+        startPolling(b -> { });
+        // archived_at is not mapped: no dashboard shows it, so no full read is spent on it.
+        db.execute("UPDATE chat_sessions SET archived_at = now() WHERE session_id = 'n1'");
+        assertQuiet();
+    }
+
+    @Test
+    void detectsAChangeCommittedAfterAPollByATransactionThatBeganBeforeIt() throws SQLException {
+        assertCommittedLaterIsCaught(PollingChangeSource.Detection.CONTENT, "");
+    }
+
+    @Test
+    void updatedAtDetectionAlsoCatchesAChangeCommittedAfterAPollWithAnOlderUpdatedAt() throws SQLException {
+        assertCommittedLaterIsCaught(PollingChangeSource.Detection.UPDATED_AT, ", updated_at = now()");
+    }
+
+    /**
+     * A transaction writes a row, a later one writes another and commits, polls see the later one (so any watermark,
+     * by time or by transaction id, now lies beyond the open transaction's), and only then the first one commits.
+     */
+    private void assertCommittedLaterIsCaught(PollingChangeSource.Detection detection, String alsoSet) throws SQLException {
+        SessionFixtures.insertSession(db, "early", "waiting");
+        SessionFixtures.insertSession(db, "late", "waiting");
+        startPolling(b -> b.detection(detection));
+        try (Connection early = db.connect()) {
+            early.setAutoCommit(false);
+            try (Statement st = early.createStatement()) {
+                // Takes a transaction id and, with alsoSet, an updated_at older than the later write's.
+                st.execute("UPDATE chat_sessions SET status = 'active'" + alsoSet + " WHERE session_id = 'early'");
+            }
+            assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active'" + alsoSet + " WHERE session_id = 'late'"));
+            // Polls run while the first transaction is open: nothing new is committed, nothing is reported.
+            assertQuiet();
+            assertDetected(() -> commit(early));
+        }
+    }
+
+    private static void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void detectsAChangeMadeInACommittedSubtransactionAndIgnoresARolledBackOne() throws SQLException {
+        SessionFixtures.insertSession(db, "sub", "waiting");
+        startPolling(b -> { });
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                Savepoint sp = c.setSavepoint();
+                st.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'sub'");
+                c.rollback(sp);
+                c.commit();
+                assertQuiet();
+
+                sp = c.setSavepoint();
+                st.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'sub'");
+                c.releaseSavepoint(sp);
+            }
+            assertDetected(() -> commit(c));
+        }
+    }
+
+    @Test
+    void staysQuietThroughVacuumFreezeAndCatchesTheNextChange() {
+        SessionFixtures.insertSession(db, "fz", "waiting");
+        db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'fz'");
+        startPolling(b -> { });
+
+        // Freezing rewrites the rows' transaction ids' status; the content, and so the fingerprint, stays.
+        db.executeScript("VACUUM (FREEZE) chat_sessions");
+        assertQuiet();
+
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', ended_at = now() WHERE session_id = 'fz'"));
+    }
+
+    @Test
+    void detectsChangesBeyondTheNewestMaxSessionsSinceTheMetricsCountThem() {
+        SessionFixtures.insertSession(db, "oldest", "waiting", Duration.ofHours(3));
+        SessionFixtures.insertSession(db, "older", "waiting", Duration.ofHours(2));
+        SessionFixtures.insertSession(db, "newer", "waiting", Duration.ofHours(1));
+        startPolling(b -> b.table(SessionTable.builder().maxSessions(2).build()));
+
+        // Not among the two shown, but the metrics (waitingNow, countsByStatus) change.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'oldest'"));
+        // A new session pushes "older" out of the newest two.
+        assertDetected(() -> SessionFixtures.insertSession(db, "newest", "waiting", Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void updatedAtDetectionSeesOnlyUpdatesThatMoveUpdatedAt() {
+        SessionFixtures.insertSession(db, "ua", "waiting");
+        startPolling(b -> b.detection(PollingChangeSource.Detection.UPDATED_AT));
+
+        // The documented trade-off of the explicit cheap mode: a write that leaves updated_at alone is not seen.
+        db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'ua'");
+        assertQuiet();
+
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', updated_at = now() WHERE session_id = 'ua'"));
+        assertDetected(() -> SessionFixtures.insertSession(db, "ub", "waiting"));
+        assertDetected(() -> SessionFixtures.deleteSession(db, "ua"));
+    }
+
+    @Test
+    void countsEveryPollAndItsTimeAsProbes() {
+        startPolling(b -> { });
+        long first = source.stats().probes();
+        assertThat(first).isPositive();
+        await().atMost(DETECTION_DEADLINE).until(() -> source.stats().probes() >= first + 3);
+        assertThat(source.stats().probeRoundTripNanos()).isPositive();
+        assertThat(source.stats().lastProbeRoundTrip()).isPresent();
+    }
+
+    @Test
+    void builtInQueriesAreTheDocumentedOnes() {
+        SessionTable t = SessionTable.defaults();
+        assertThat(PollingChangeSource.defaultDetectionQuery(t))
+                .isEqualTo(PollingChangeSource.detectionQuery(t, PollingChangeSource.Detection.CONTENT))
+                .contains("hashtextextended");
+        assertThat(PollingChangeSource.detectionQuery(t, PollingChangeSource.Detection.UPDATED_AT))
+                .contains("max(\"updated_at\")");
     }
 
     @Test
@@ -296,6 +452,11 @@ class PollingChangeSourceTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
         assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
+        assertThatThrownBy(() -> b.detection(null)).isInstanceOf(NullPointerException.class).hasMessage("detection");
+        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(null, PollingChangeSource.Detection.CONTENT))
+                .isInstanceOf(NullPointerException.class).hasMessage("table");
+        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(SessionTable.defaults(), null))
+                .isInstanceOf(NullPointerException.class).hasMessage("detection");
         assertThatThrownBy(() -> PollingChangeSource.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
         assertThatThrownBy(() -> b.build().start(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
     }
