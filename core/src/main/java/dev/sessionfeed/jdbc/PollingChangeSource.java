@@ -28,20 +28,24 @@ import javax.sql.DataSource;
  *       shows or the default metrics count is caught, whoever wrote it: an {@code UPDATE} that sets only
  *       {@code status} (psql, an ORM, a batch job), an insert, a delete, a row leaving the scope (archived, or ended
  *       longer ago than the retention, with no write at all) and so a change of which sessions are the newest
- *       {@code maxSessions}. It reads every row in scope per poll (measured in BENCHMARKS.md, "polling": about
- *       1 ms at 1,000 rows, 60 ms at 100,000).</li>
+ *       {@code maxSessions}; a write of a column no dashboard shows costs nothing. It reads every row in scope per
+ *       poll: about 2 to 4 times the cost of {@code UPDATED_AT} (BENCHMARKS.md, scenario "polling").</li>
  *   <li>{@link Detection#UPDATED_AT}: count, maximum and sum of {@code updated_at} over the scope. Cheaper per row,
  *       but it sees an update only if the writer moves {@code updated_at}; choose it only when every writer does
  *       (or a trigger does it for them, such as {@code PgTriggerInstaller...touchUpdatedAt(true)}).</li>
+ *   <li>{@link Detection#XMIN}: count and a hash of each row's id and {@code xmin}: catches every committed write
+ *       to a plain table without reading its columns (the cheapest per poll, no help needed from writers); not for a
+ *       view or a query, blind to changes in other tables a column expression reads, and a write of an unshown
+ *       column costs a full read too.</li>
  * </ul>
- * Both are set-based, never a watermark ("rows newer than the last poll"): the fingerprint is a function of the
- * committed rows the poll's statement sees. So a transaction that began before a poll and commits after it is
- * caught by the next poll, whatever its start time or transaction id, and nothing depends on transaction ids
- * ({@code xmin}), so VACUUM FREEZE, xid wraparound and subtransactions cannot hide a change. A change that is undone
- * before the next poll (A → B → A) is not reported: the state it leaves is the one already shown.
+ * All three are set-based, never a watermark ("rows newer than the last poll"): the fingerprint is a function of
+ * the committed rows the poll's statement sees. So a transaction that began before a poll and commits after it is
+ * caught by the next poll, whatever its start time or transaction id; VACUUM FREEZE, xid wraparound and
+ * subtransactions cannot hide a change (see {@link Detection#XMIN}). A change that is undone before the next poll
+ * (A → B → A) is not reported: the state it leaves is the one already shown.
  *
  * <p>A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
- * rows it returns. A custom metrics query that reads other tables or columns is not covered by either mode: those
+ * rows it returns. A custom metrics query that reads other tables or columns is not covered by any mode: those
  * changes appear with the feed's periodic reconcile.
  *
  * <p>When the fingerprint changes, the source calls
@@ -182,7 +186,7 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
-     * How a polling source computes the fingerprint it compares between polls. Both modes run one aggregate query
+     * How a polling source computes the fingerprint it compares between polls. Every mode runs one aggregate query
      * over the {@linkplain SessionTable scope} that returns one row; they differ in what they read and so in what
      * they can see. Measured cost per poll: BENCHMARKS.md, scenario "polling".
      */
@@ -199,7 +203,16 @@ public final class PollingChangeSource implements SessionChangeSource {
          * when the writer moves {@code updated_at}. For hosts whose every writer does (or whose trigger does it for
          * them); inserts, deletes and moves out of the scope are seen either way.
          */
-        UPDATED_AT
+        UPDATED_AT,
+        /**
+         * The number of rows in scope and the sum of a hash of each row's id and {@code xmin} (the transaction that
+         * wrote the row version): catches every committed write to the table without reading its columns, so it is
+         * the cheapest mode per poll and needs nothing from writers. For a plain table only: a view or query has no
+         * {@code xmin} (the poll fails), a change in another table a column expression reads is not seen, and a write
+         * of a column no dashboard shows also causes a full read. Robust to VACUUM FREEZE (the raw {@code xmin} is
+         * kept), wraparound and subtransactions, since it compares sets rather than a watermark.
+         */
+        XMIN
     }
 
     /**
@@ -257,8 +270,8 @@ public final class PollingChangeSource implements SessionChangeSource {
         /**
          * How changes are detected; see {@link Detection}. Default {@link Detection#CONTENT}, which catches every
          * committed change to what a dashboard shows; {@link Detection#UPDATED_AT} is cheaper per poll but misses
-         * every write that does not move {@code updated_at}. A {@linkplain #detectionQuery custom query} replaces
-         * either.
+         * every write that does not move {@code updated_at}; {@link Detection#XMIN} is the cheapest and catches every
+         * write to a plain table (not a view). A {@linkplain #detectionQuery custom query} replaces any of them.
          *
          * @param detection the mode
          * @return this builder

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.jdbc.FallbackPoller;
 import dev.sessionfeed.internal.jdbc.FallbackPollers;
+import dev.sessionfeed.jdbc.PollingChangeSource.Detection;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.testkit.PostgresServer;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 @SessionFeedPostgres
@@ -144,19 +147,21 @@ class PollingChangeSourceTest {
         assertThat(listener.lines()).last().isEqualTo("resync:polling detected a change");
     }
 
-    @Test
-    void detectsAStatusOnlyUpdateThatLeavesUpdatedAtAlone() {
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAStatusOnlyUpdateThatLeavesUpdatedAtAlone(Detection detection) {
         SessionFixtures.insertSession(db, "p1", "waiting");
-        startPolling(b -> { });
+        startPolling(b -> b.detection(detection));
         // The psql write: no updated_at, no trigger that sets it.
         assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'p1'"));
     }
 
-    @Test
-    void detectsAnUpdateOfEveryMappedColumnAndAttributeWithoutUpdatedAt() {
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAnUpdateOfEveryMappedColumnAndAttributeWithoutUpdatedAt(Detection detection) {
         db.executeScript("ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS priority integer NOT NULL DEFAULT 0");
         SessionFixtures.insertSession(db, "m1", "active");
-        startPolling(b -> b.table(SessionTable.builder().attributeColumn("priority").build()));
+        startPolling(b -> b.detection(detection).table(SessionTable.builder().attributeColumn("priority").build()));
         List<String> assignments = List.of("status = 'waiting'", "visitor_id = 'v-new'", "visitor_name = 'Ada L.'",
                 "agent_id = 'a-new'", "agent_name = 'Grace H.'", "subject = 'a new subject'",
                 "created_at = created_at - interval '1 second'", "ended_at = now()", "first_response_at = now()",
@@ -168,7 +173,7 @@ class PollingChangeSourceTest {
     }
 
     @Test
-    void staysQuietWhenOnlyAnUnmappedColumnChanges() {
+    void contentDetectionStaysQuietWhenOnlyAnUnmappedColumnChanges() {
         SessionFixtures.insertSession(db, "n1", "ended");
         startPolling(b -> { });
         // archived_at is not mapped: no dashboard shows it, so no full read is spent on it.
@@ -176,21 +181,22 @@ class PollingChangeSourceTest {
         assertQuiet();
     }
 
-    @Test
-    void detectsAChangeCommittedAfterAPollByATransactionThatBeganBeforeIt() throws SQLException {
-        assertCommittedLaterIsCaught(PollingChangeSource.Detection.CONTENT, "");
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAChangeCommittedAfterAPollByATransactionThatBeganBeforeIt(Detection detection) throws SQLException {
+        assertCommittedLaterIsCaught(detection, "");
     }
 
     @Test
     void updatedAtDetectionAlsoCatchesAChangeCommittedAfterAPollWithAnOlderUpdatedAt() throws SQLException {
-        assertCommittedLaterIsCaught(PollingChangeSource.Detection.UPDATED_AT, ", updated_at = now()");
+        assertCommittedLaterIsCaught(Detection.UPDATED_AT, ", updated_at = now()");
     }
 
     /**
      * A transaction writes a row, a later one writes another and commits, polls see the later one (so any watermark,
      * by time or by transaction id, now lies beyond the open transaction's), and only then the first one commits.
      */
-    private void assertCommittedLaterIsCaught(PollingChangeSource.Detection detection, String alsoSet) throws SQLException {
+    private void assertCommittedLaterIsCaught(Detection detection, String alsoSet) throws SQLException {
         SessionFixtures.insertSession(db, "early", "waiting");
         SessionFixtures.insertSession(db, "late", "waiting");
         startPolling(b -> b.detection(detection));
@@ -215,10 +221,11 @@ class PollingChangeSourceTest {
         }
     }
 
-    @Test
-    void detectsAChangeMadeInACommittedSubtransactionAndIgnoresARolledBackOne() throws SQLException {
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAChangeMadeInACommittedSubtransactionAndIgnoresARolledBackOne(Detection detection) throws SQLException {
         SessionFixtures.insertSession(db, "sub", "waiting");
-        startPolling(b -> { });
+        startPolling(b -> b.detection(detection));
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -236,25 +243,28 @@ class PollingChangeSourceTest {
         }
     }
 
-    @Test
-    void staysQuietThroughVacuumFreezeAndCatchesTheNextChange() {
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void staysQuietThroughVacuumFreezeAndCatchesTheNextChange(Detection detection) {
         SessionFixtures.insertSession(db, "fz", "waiting");
         db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'fz'");
-        startPolling(b -> { });
+        startPolling(b -> b.detection(detection));
 
-        // Freezing rewrites the rows' transaction ids' status; the content, and so the fingerprint, stays.
+        // Freezing marks the row versions' xmin as frozen (PostgreSQL 9.4+ keeps the raw xmin): content and the
+        // xmin the XMIN mode reads stay, so there is nothing to report.
         db.executeScript("VACUUM (FREEZE) chat_sessions");
         assertQuiet();
 
         assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', ended_at = now() WHERE session_id = 'fz'"));
     }
 
-    @Test
-    void detectsChangesBeyondTheNewestMaxSessionsSinceTheMetricsCountThem() {
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsChangesBeyondTheNewestMaxSessionsSinceTheMetricsCountThem(Detection detection) {
         SessionFixtures.insertSession(db, "oldest", "waiting", Duration.ofHours(3));
         SessionFixtures.insertSession(db, "older", "waiting", Duration.ofHours(2));
         SessionFixtures.insertSession(db, "newer", "waiting", Duration.ofHours(1));
-        startPolling(b -> b.table(SessionTable.builder().maxSessions(2).build()));
+        startPolling(b -> b.detection(detection).table(SessionTable.builder().maxSessions(2).build()));
 
         // Not among the two shown, but the metrics (waitingNow, countsByStatus) change.
         assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'oldest'"));
@@ -265,7 +275,7 @@ class PollingChangeSourceTest {
     @Test
     void updatedAtDetectionSeesOnlyUpdatesThatMoveUpdatedAt() {
         SessionFixtures.insertSession(db, "ua", "waiting");
-        startPolling(b -> b.detection(PollingChangeSource.Detection.UPDATED_AT));
+        startPolling(b -> b.detection(Detection.UPDATED_AT));
 
         // The documented trade-off of the explicit cheap mode: a write that leaves updated_at alone is not seen.
         db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'ua'");
@@ -274,6 +284,35 @@ class PollingChangeSourceTest {
         assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', updated_at = now() WHERE session_id = 'ua'"));
         assertDetected(() -> SessionFixtures.insertSession(db, "ub", "waiting"));
         assertDetected(() -> SessionFixtures.deleteSession(db, "ua"));
+    }
+
+    @Test
+    void xminDetectionAlsoReportsAWriteOfAnUnmappedColumn() {
+        SessionFixtures.insertSession(db, "xu", "ended");
+        startPolling(b -> b.detection(Detection.XMIN));
+        // The documented price of not reading the columns: any new row version is a change.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET archived_at = now() WHERE session_id = 'xu'"));
+    }
+
+    @Test
+    void xminDetectionOverAViewReportsRecovering() {
+        db.executeScript("CREATE OR REPLACE VIEW chat_sessions_view AS SELECT * FROM chat_sessions");
+        source = PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).detection(Detection.XMIN)
+                .table(SessionTable.builder().table("chat_sessions_view").build()).build();
+        source.start(listener);
+        await().atMost(DETECTION_DEADLINE).until(() -> String.valueOf(listener.last()).startsWith("status:RECOVERING"));
+    }
+
+    @Test
+    void contentDetectionFallsBackToTheTextFormForAColumnTypeWithoutAHashFunction() {
+        // money has no hash function, so hash_record_extended cannot hash the row (nor can it before PostgreSQL 14).
+        db.executeScript("CREATE TABLE IF NOT EXISTS money_sessions (LIKE chat_sessions);"
+                + " ALTER TABLE money_sessions ALTER COLUMN message_count TYPE money USING CAST(CAST(message_count AS numeric) AS money);"
+                + " DELETE FROM money_sessions;"
+                + " INSERT INTO money_sessions (session_id, status, created_at, updated_at, message_count) VALUES ('mo', 'waiting', now(), now(), 0)");
+        startPolling(b -> b.table(SessionTable.builder().table("money_sessions").build()));
+        assertDetected(() -> db.execute("UPDATE money_sessions SET status = 'active' WHERE session_id = 'mo'"));
+        assertThat(listener.statuses()).isEmpty();
     }
 
     @Test
@@ -290,10 +329,11 @@ class PollingChangeSourceTest {
     void builtInQueriesAreTheDocumentedOnes() {
         SessionTable t = SessionTable.defaults();
         assertThat(PollingChangeSource.defaultDetectionQuery(t))
-                .isEqualTo(PollingChangeSource.detectionQuery(t, PollingChangeSource.Detection.CONTENT))
-                .contains("hashtextextended");
-        assertThat(PollingChangeSource.detectionQuery(t, PollingChangeSource.Detection.UPDATED_AT))
+                .isEqualTo(PollingChangeSource.detectionQuery(t, Detection.CONTENT))
+                .contains("hash_record_extended");
+        assertThat(PollingChangeSource.detectionQuery(t, Detection.UPDATED_AT))
                 .contains("max(\"updated_at\")");
+        assertThat(PollingChangeSource.detectionQuery(t, Detection.XMIN)).contains("xmin");
     }
 
     @Test
@@ -453,7 +493,7 @@ class PollingChangeSourceTest {
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
         assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
         assertThatThrownBy(() -> b.detection(null)).isInstanceOf(NullPointerException.class).hasMessage("detection");
-        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(null, PollingChangeSource.Detection.CONTENT))
+        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(null, Detection.CONTENT))
                 .isInstanceOf(NullPointerException.class).hasMessage("table");
         assertThatThrownBy(() -> PollingChangeSource.detectionQuery(SessionTable.defaults(), null))
                 .isInstanceOf(NullPointerException.class).hasMessage("detection");

@@ -63,6 +63,28 @@ class PollingFeedIntegrationTest {
     }
 
     @Test
+    void aStatusOnlyUpdateReachesTheClientWithinFivePollIntervalsLongBeforeTheReconcile(TestDatabase db) {
+        SessionFixtures.deleteAll(db);
+        SessionFixtures.insertSession(db, "psql-1", "waiting");
+        Duration interval = Duration.ofSeconds(1);
+        PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(interval).build();
+        // The default reconcile (60 s) would also fix the state; the deadline is far below it.
+        try (SessionFeed feed = feed(db, source)) {
+            feed.start();
+            FeedStateClient client = FeedStateClient.attach(feed);
+            assertThat(client.sessions().get("psql-1").status()).isEqualTo("waiting");
+
+            for (String status : List.of("active", "waiting", "active", "ended", "active")) {
+                // What an ORM, a batch job or psql does: no updated_at, no trigger that sets it.
+                db.execute("UPDATE chat_sessions SET status = ? WHERE session_id = 'psql-1'", status);
+                await().atMost(interval.multipliedBy(5)).until(() -> status.equals(client.sessions().get("psql-1").status()));
+            }
+            assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty();
+            client.detach();
+        }
+    }
+
+    @Test
     void feedReportsRecoveringWhileTheDatabaseIsDownAndCatchesUpAfterwards() {
         try (PostgresServer server = PostgresServer.embedded(Map.of())) {
             TestDatabase db = server.createDatabase("polling_feed_restart").installSchema();
