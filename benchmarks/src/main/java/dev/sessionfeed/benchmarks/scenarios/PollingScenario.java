@@ -217,7 +217,9 @@ public final class PollingScenario implements Scenario {
                 + "`VACUUM (ANALYZE)` after seeding. Candidates alternate in blocks of " + polls + " polls, order reversed every other "
                 + "round, " + rounds + " rounds, after 3 warm-up polls each; each poll prepares and executes the statement on one open "
                 + "connection (the source borrows one from the pool per poll on top). Backend CPU is utime + stime of the polling "
-                + "connection's server process from /proc (10 ms ticks, so figures below ~1 ms are coarse). Rows scanned and buffers "
+                + "connection's server process plus the postmaster's cutime + cstime (the CPU of parallel workers, added there when "
+                + "they exit) from /proc, over each block (10 ms ticks, so figures below ~1 ms are coarse); bytes returned are the "
+                + "text of the result's values (per-row: id characters + 8 per row). Rows scanned and buffers "
                 + "(shared hit + read, 8 KiB pages) come from one `EXPLAIN (ANALYZE, BUFFERS)` per candidate and size.");
         r.note("Candidates: **updated_at** — `count(*), max(updated_at), sum(updated_at µs)` (`Detection.UPDATED_AT`, the old default; "
                 + "blind to writes that leave `updated_at` alone); **content** — `count(*), sum(hash_record_extended(ROW(the row as the "
