@@ -25,7 +25,7 @@ class PollingScenarioSmokeTest {
         assertThat(r.goals()).first().satisfies(g -> {
             assertThat(g.goal()).contains("catches every status-only UPDATE");
             assertThat(g.verdict()).isEqualTo("met");
-            assertThat(g.comment()).contains("XMIN missed 0", "UPDATED_AT missed 1 of 1");
+            assertThat(g.comment()).contains("CONTENT missed 0", "UPDATED_AT missed 1 of 1");
         });
     }
 }

@@ -15,27 +15,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The change-detection query of a polling source: runs it on a borrowed connection and returns its fingerprint (all
- * values of all rows, as text). Immutable and thread-safe; {@link #fingerprint} does blocking JDBC I/O.
+ * values of all rows, as text). Thread-safe; {@link #fingerprint} does blocking JDBC I/O. Apart from the choice of
+ * query, which only moves forward along its chain (XMIN → CONTENT on a relation without {@code xmin}; CONTENT's
+ * {@code hash_record_extended} → its text form where the server cannot hash a row), it keeps no state.
  *
  * <p>The built-in queries are set-based: the fingerprint is a function of the committed rows in scope that the
  * poll's snapshot sees, never a watermark ("newer than the last poll"). So a transaction that began before a poll and
- * commits after it is seen by the next poll, whatever its start time, transaction id or {@code updated_at}; and
- * nothing depends on transaction ids, so VACUUM FREEZE, wraparound and subtransactions cannot hide a change.
+ * commits after it is seen by the next poll, whatever its start time, transaction id or {@code updated_at}.
  */
 final class DetectionQuery {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollingChangeSource.class);
     /** PostgreSQL's undefined_function: no {@code hash_record_extended} (before 14), or a column type without a hash. */
     private static final String UNDEFINED_FUNCTION = "42883";
+    /** Whether a relation has the system column {@code xmin} (tables do; views do not); no row: it does not exist. */
+    private static final String HAS_XMIN = "SELECT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'xmin'"
+            + " AND a.attnum < 0) FROM pg_class c WHERE c.oid = to_regclass(?)";
 
     private final DataSource dataSource;
     private final SessionTable table;
-    private final String sql;
-    /** The query to switch to when {@link #sql} fails with {@value #UNDEFINED_FUNCTION}, or null. */
-    private final String fallbackSql;
     private final boolean builtIn;
+    private final boolean xmin;
     private final int queryTimeoutSeconds;
-    private volatile boolean fallenBack;
+    /** The queries in the order they are tried: the mode's, then what it falls back to (each at most once). */
+    private final List<String> chain;
+    /** The index in {@link #chain} of the query in use; only grows. */
+    private volatile int step;
+    /** XMIN only: whether the relation's kind was checked (a table keeps XMIN; a view moves on to CONTENT). */
+    private volatile boolean kindChecked;
 
     /**
      * @param dataSource   where to run it; every call borrows one connection and closes it
@@ -49,9 +56,17 @@ final class DetectionQuery {
         this.dataSource = dataSource;
         this.table = table;
         this.builtIn = customSql == null;
-        this.sql = builtIn ? sql(table, detection) : customSql;
-        this.fallbackSql = builtIn && detection == PollingChangeSource.Detection.CONTENT ? contentTextSql(table) : null;
+        this.xmin = builtIn && detection == PollingChangeSource.Detection.XMIN;
         this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
+        if (!builtIn) {
+            chain = List.of(customSql);
+        } else if (detection == PollingChangeSource.Detection.UPDATED_AT) {
+            chain = List.of(updatedAtSql(table));
+        } else if (xmin) {
+            chain = List.of(xminSql(table), contentSql(table), contentTextSql(table));
+        } else {
+            chain = List.of(contentSql(table), contentTextSql(table));
+        }
     }
 
     /** The built-in query of a mode (two parameters: the scope's). */
@@ -136,27 +151,10 @@ final class DetectionQuery {
      * never returned inside a transaction, and a pool set to {@code REPEATABLE READ} cannot pin one snapshot.
      */
     List<Object> fingerprint() throws SQLException {
-        if (fallenBack) {
-            return fingerprint(fallbackSql);
-        }
-        try {
-            return fingerprint(sql);
-        } catch (SQLException e) {
-            if (fallbackSql == null || !UNDEFINED_FUNCTION.equals(e.getSQLState())) {
-                throw e;
-            }
-            fallenBack = true;
-            // Once, and not an error: the text form detects the same changes, at about twice the cost.
-            LOG.info("polling {}: hashing rows by their text form ({})", table.qualifiedTable(), e.getMessage());
-            return fingerprint(fallbackSql);
-        }
-    }
-
-    private List<Object> fingerprint(String query) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             List<Object> values;
             try {
-                values = run(c, query);
+                values = poll(c);
             } catch (SQLException | RuntimeException e) {
                 try {
                     endTransaction(c);
@@ -167,6 +165,50 @@ final class DetectionQuery {
             }
             endTransaction(c);
             return values;
+        }
+    }
+
+    /** Runs the query in use, moving on along the chain when the server cannot run it (each step once, logged). */
+    private List<Object> poll(Connection c) throws SQLException {
+        if (xmin && !kindChecked) {
+            checkKind(c);
+        }
+        int current = step;
+        try {
+            return run(c, chain.get(current));
+        } catch (SQLException e) {
+            // Only the content step (the last but one) moves on, for a missing hash function: to its text form.
+            if (current != chain.size() - 2 || !UNDEFINED_FUNCTION.equals(e.getSQLState())) {
+                throw e;
+            }
+            step = current + 1;
+            // Once, and not an error: the text form detects the same changes, at about twice the cost.
+            LOG.info("polling {}: hashing rows by their text form ({})", table.qualifiedTable(), e.getMessage());
+            endTransaction(c);
+            return run(c, chain.get(current + 1));
+        }
+    }
+
+    /** XMIN on a relation without {@code xmin} (a view) detects by content instead; decided once the relation exists. */
+    private void checkKind(Connection c) throws SQLException {
+        Boolean has = null;
+        try (PreparedStatement ps = c.prepareStatement(HAS_XMIN)) {
+            ps.setQueryTimeout(queryTimeoutSeconds);
+            ps.setString(1, table.qualifiedTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    has = rs.getBoolean(1);
+                }
+            }
+        }
+        if (has == null) {
+            // Not there (yet): the poll itself fails and says so; decide on a later poll.
+            return;
+        }
+        kindChecked = true;
+        if (!has) {
+            step = 1;
+            LOG.info("polling {}: it has no xmin (a view?), so changes are detected by the content of its rows", table.qualifiedTable());
         }
     }
 

@@ -22,27 +22,29 @@ import javax.sql.DataSource;
  * scope; when it differs from the previous poll's, the source reports a resync. How the fingerprint is computed is
  * the {@linkplain Builder#detection detection mode}:
  * <ul>
- *   <li>{@link Detection#CONTENT} (the default): the number of rows in {@linkplain SessionTable scope} and the sum
- *       of a 64-bit hash of each row <em>as the snapshot builder reads it</em> (every mapped column and attribute,
- *       text cut to {@code maxTextLength} in SQL as the read does). Any committed change to anything a dashboard
- *       shows or the default metrics count is caught, whoever wrote it: an {@code UPDATE} that sets only
- *       {@code status} (psql, an ORM, a batch job), an insert, a delete, a row leaving the scope (archived, or ended
- *       longer ago than the retention, with no write at all) and so a change of which sessions are the newest
- *       {@code maxSessions}; a write of a column no dashboard shows costs nothing. It reads every row in scope per
- *       poll: about 2 to 4 times the cost of {@code UPDATED_AT} (BENCHMARKS.md, scenario "polling").</li>
- *   <li>{@link Detection#UPDATED_AT}: count, maximum and sum of {@code updated_at} over the scope. Cheaper per row,
- *       but it sees an update only if the writer moves {@code updated_at}; choose it only when every writer does
- *       (or a trigger does it for them, such as {@code PgTriggerInstaller...touchUpdatedAt(true)}).</li>
- *   <li>{@link Detection#XMIN}: count and a hash of each row's id and {@code xmin}: catches every committed write
- *       to a plain table without reading its columns (the cheapest per poll, no help needed from writers); not for a
- *       view or a query, blind to changes in other tables a column expression reads, and a write of an unshown
- *       column costs a full read too.</li>
+ *   <li>{@link Detection#XMIN} (the default): the number of rows in {@linkplain SessionTable scope} and the sum of a
+ *       hash of each row's id and {@code xmin} (the transaction that wrote the row version). Every committed write is
+ *       caught, whoever made it and whatever it set: an {@code UPDATE} that sets only {@code status} (psql, an ORM, a
+ *       batch job), an insert, a delete, a row leaving the scope (archived, or ended longer ago than the retention,
+ *       with no write at all) and so a change of which sessions are the newest {@code maxSessions}. It reads no
+ *       column values, so it is also the cheapest per poll; a write of a column no dashboard shows costs a full read
+ *       too (at most one per interval). On a relation without {@code xmin} (a view) the source detects by
+ *       {@code CONTENT} instead, once, with an INFO line.</li>
+ *   <li>{@link Detection#CONTENT}: the number of rows in scope and the sum of a 64-bit hash of each row <em>as the
+ *       snapshot builder reads it</em> (every mapped column and attribute, text cut to {@code maxTextLength} in SQL
+ *       as the read does): ignores writes of unshown columns and sees data a view joins from other tables, at about
+ *       three times the cost of {@code XMIN}. Being a function of the content only, it cannot see a change that is
+ *       made after a poll, read by the feed (through a resync, a refresh or the reconcile) and undone before the next
+ *       poll: the undoing is then shown at the next change or reconcile.</li>
+ *   <li>{@link Detection#UPDATED_AT}: count, maximum and sum of {@code updated_at} over the scope. It sees an update
+ *       only if the writer moves {@code updated_at}; choose it only when every writer does (or a trigger does it for
+ *       them, such as {@code PgTriggerInstaller...touchUpdatedAt(true)}).</li>
  * </ul>
  * All three are set-based, never a watermark ("rows newer than the last poll"): the fingerprint is a function of
  * the committed rows the poll's statement sees. So a transaction that began before a poll and commits after it is
  * caught by the next poll, whatever its start time or transaction id; VACUUM FREEZE, xid wraparound and
- * subtransactions cannot hide a change (see {@link Detection#XMIN}). A change that is undone before the next poll
- * (A → B → A) is not reported: the state it leaves is the one already shown.
+ * subtransactions cannot hide a change (see {@link Detection#XMIN}). Measured cost per poll: BENCHMARKS.md, scenario
+ * "polling", and docs/core.md, "Polling change detection".
  *
  * <p>A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
  * rows it returns. A custom metrics query that reads other tables or columns is not covered by any mode: those
@@ -108,15 +110,16 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
-     * The default change-detection query for a table mapping: the one of {@link Detection#CONTENT} (two parameters:
-     * the scope's hidden statuses and retention).
+     * The default change-detection query for a table mapping: the one of {@link Detection#XMIN} (two parameters:
+     * the scope's hidden statuses and retention), for a relation that has {@code xmin}; on a view the source uses
+     * {@link Detection#CONTENT}'s.
      *
      * @param t the table mapping
      * @return the SQL text
      * @throws NullPointerException naming {@code table}
      */
     public static String defaultDetectionQuery(SessionTable t) {
-        return detectionQuery(t, Detection.CONTENT);
+        return detectionQuery(t, Detection.XMIN);
     }
 
     /**
@@ -192,25 +195,34 @@ public final class PollingChangeSource implements SessionChangeSource {
      */
     public enum Detection {
         /**
-         * The default: the number of rows in scope and the sum of a 64-bit hash of each row as the snapshot builder
-         * reads it (every mapped column and attribute). Catches every committed insert, update (of any shown column,
-         * whether or not {@code updated_at} moves), delete and move out of the scope. Reads every row in scope per
-         * poll; works for any relation the snapshot builder reads.
+         * The number of rows in scope and the sum of a 64-bit hash of each row as the snapshot builder reads it (every
+         * mapped column and attribute, text cut to {@code maxTextLength} in SQL). Catches every committed insert,
+         * update of a shown column (whether or not {@code updated_at} moves), delete and move out of the scope; a
+         * write of an unshown column is not a change; works for any relation the snapshot builder reads, including a
+         * view that joins other tables. It reads every shown value of every row in scope per poll. A change made after
+         * a poll, read by the feed and undone before the next poll (A → B → A) is not seen: the fingerprint is back to
+         * A's, while the feed shows B until the next change or the reconcile. Uses {@code hash_record_extended}
+         * (PostgreSQL 14+); where the server cannot hash a row that way (older servers, a column type without a hash
+         * function) it hashes the row's text form, once with an INFO line, at about twice the cost.
          */
         CONTENT,
         /**
-         * Count, maximum and sum of {@code updated_at} over the scope: cheaper per row, but an update is seen only
-         * when the writer moves {@code updated_at}. For hosts whose every writer does (or whose trigger does it for
-         * them); inserts, deletes and moves out of the scope are seen either way.
+         * Count, maximum and sum of {@code updated_at} over the scope: an update is seen only when the writer moves
+         * {@code updated_at}. For hosts whose every writer does (or whose trigger does it for them); inserts, deletes
+         * and moves out of the scope are seen either way.
          */
         UPDATED_AT,
         /**
-         * The number of rows in scope and the sum of a hash of each row's id and {@code xmin} (the transaction that
-         * wrote the row version): catches every committed write to the table without reading its columns, so it is
-         * the cheapest mode per poll and needs nothing from writers. For a plain table only: a view or query has no
-         * {@code xmin} (the poll fails), a change in another table a column expression reads is not seen, and a write
-         * of a column no dashboard shows also causes a full read. Robust to VACUUM FREEZE (the raw {@code xmin} is
-         * kept), wraparound and subtransactions, since it compares sets rather than a watermark.
+         * The default: the number of rows in scope and the sum of a hash of each row's id and {@code xmin} (the
+         * transaction that wrote the row version). Every committed write makes a new row version with a new
+         * {@code xmin}, so every insert, update (of any column), delete and move out of the scope is caught, and a
+         * change undone before the next poll too (the undoing is another new version); it reads no column values, so
+         * it is the cheapest mode per poll and needs nothing from writers. A write of a column no dashboard shows also
+         * causes a full read (at most one per interval). Robust to VACUUM FREEZE (PostgreSQL 9.4+ keeps the raw
+         * {@code xmin}), wraparound (a row would need its own previous {@code xmin} back within one interval, 2^32
+         * transactions) and subtransactions (a rolled-back one leaves the old version, a released one commits with its
+         * parent), since it compares sets rather than a watermark. A relation without {@code xmin} (a view) is polled
+         * by {@link #CONTENT} instead, decided once at the first poll that finds the relation.
          */
         XMIN
     }
@@ -224,7 +236,7 @@ public final class PollingChangeSource implements SessionChangeSource {
         private SessionTable table = SessionTable.defaults();
         private Duration interval = Duration.ofSeconds(1);
         private Duration queryTimeout = Duration.ofSeconds(10);
-        private Detection detection = Detection.CONTENT;
+        private Detection detection = Detection.XMIN;
         private String detectionQuery;
         private ThreadFactory threadFactory;
 
@@ -268,10 +280,10 @@ public final class PollingChangeSource implements SessionChangeSource {
         }
 
         /**
-         * How changes are detected; see {@link Detection}. Default {@link Detection#CONTENT}, which catches every
-         * committed change to what a dashboard shows; {@link Detection#UPDATED_AT} is cheaper per poll but misses
-         * every write that does not move {@code updated_at}; {@link Detection#XMIN} is the cheapest and catches every
-         * write to a plain table (not a view). A {@linkplain #detectionQuery custom query} replaces any of them.
+         * How changes are detected; see {@link Detection}. Default {@link Detection#XMIN}: every committed write,
+         * at the lowest cost per poll ({@link Detection#CONTENT} on a view). {@link Detection#CONTENT} ignores writes
+         * of unshown columns at about three times the cost; {@link Detection#UPDATED_AT} misses every write that does not
+         * move {@code updated_at}. A {@linkplain #detectionQuery custom query} replaces any of them.
          *
          * @param detection the mode
          * @return this builder

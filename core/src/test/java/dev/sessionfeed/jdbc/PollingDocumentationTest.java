@@ -29,15 +29,15 @@ class PollingDocumentationTest {
         for (Detection d : Detection.values()) {
             assertThat(section).as("docs/core.md's polling table row for %s", d).contains("\n| `" + d.name() + "`");
         }
-        assertThat(section).contains("| `CONTENT` (default) |");
+        assertThat(section).contains("| `XMIN` (default) |");
         SessionTable t = SessionTable.defaults();
-        assertThat(PollingChangeSource.defaultDetectionQuery(t)).isEqualTo(DetectionQuery.sql(t, Detection.CONTENT));
+        assertThat(PollingChangeSource.defaultDetectionQuery(t)).isEqualTo(DetectionQuery.sql(t, Detection.XMIN));
     }
 
     @Test
     void theReadmeConfigurationTableListsDetectionWithItsDefault() throws Exception {
         String readme = read(Path.of("..", "README.md"));
-        assertThat(readme).contains("| `PollingChangeSource` | `detection` | `CONTENT` |");
+        assertThat(readme).contains("| `PollingChangeSource` | `detection` | `XMIN` |");
         for (Detection d : Detection.values()) {
             assertThat(readme).as("README mentions %s", d).contains("`" + d.name() + "`");
         }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The engine with the JDBC builder and the polling source over a real PostgreSQL, seen by a state client. */
@@ -80,6 +81,29 @@ class PollingFeedIntegrationTest {
                 await().atMost(interval.multipliedBy(5)).until(() -> status.equals(client.sessions().get("psql-1").status()));
             }
             assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty();
+            client.detach();
+        }
+    }
+
+    @Test
+    void aChangeTheFeedReadAndThatWasUndoneBeforeTheNextPollIsNotLeftOnTheDashboard(TestDatabase db) throws Exception {
+        SessionFixtures.deleteAll(db);
+        SessionFixtures.insertSession(db, "aba", "waiting");
+        Duration interval = Duration.ofSeconds(1);
+        PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(interval).build();
+        try (SessionFeed feed = feed(db, source)) {
+            feed.start();
+            FeedStateClient client = FeedStateClient.attach(feed);
+            await().atMost(CONVERGENCE).until(() -> source.stats().probes() > 0);
+            // B, read by the feed between two polls (here by a refresh, as after a command; a resync or the reconcile
+            // does the same) ...
+            db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'aba'");
+            feed.refresh(List.of("aba")).get(10, TimeUnit.SECONDS);
+            assertThat(client.sessions().get("aba").status()).isEqualTo("active");
+            // ... and A again before the next poll: the content is what the last poll saw, yet the dashboard shows B.
+            db.execute("UPDATE chat_sessions SET status = 'waiting' WHERE session_id = 'aba'");
+
+            await().atMost(interval.multipliedBy(5)).until(() -> "waiting".equals(client.sessions().get("aba").status()));
             client.detach();
         }
     }
