@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class PollingFeedIntegrationTest {
 
     private static final Duration CONVERGENCE = Duration.ofSeconds(15);
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private static SessionFeed feed(TestDatabase db, PollingChangeSource source) {
         return SessionFeed.builder(JdbcSnapshotBuilder.builder(db.dataSource()).build(), source).build();
@@ -63,12 +64,16 @@ class PollingFeedIntegrationTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("sessionfeed-poller"));
     }
 
+    /** The setup: the default polling source every second, over one waiting session and nothing else. */
+    private static PollingChangeSource everySecondWithOneSession(TestDatabase db, String id) {
+        SessionFixtures.deleteAll(db);
+        SessionFixtures.insertSession(db, id, "waiting");
+        return PollingChangeSource.builder(db.dataSource()).interval(INTERVAL).build();
+    }
+
     @Test
     void aStatusOnlyUpdateReachesTheClientWithinFivePollIntervalsLongBeforeTheReconcile(TestDatabase db) {
-        SessionFixtures.deleteAll(db);
-        SessionFixtures.insertSession(db, "psql-1", "waiting");
-        Duration interval = Duration.ofSeconds(1);
-        PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(interval).build();
+        PollingChangeSource source = everySecondWithOneSession(db, "psql-1");
         // The default reconcile (60 s) would also fix the state; the deadline is far below it.
         try (SessionFeed feed = feed(db, source)) {
             feed.start();
@@ -78,7 +83,7 @@ class PollingFeedIntegrationTest {
             for (String status : List.of("active", "waiting", "active", "ended", "active")) {
                 // What an ORM, a batch job or psql does: no updated_at, no trigger that sets it.
                 db.execute("UPDATE chat_sessions SET status = ? WHERE session_id = 'psql-1'", status);
-                await().atMost(interval.multipliedBy(5)).until(() -> status.equals(client.sessions().get("psql-1").status()));
+                await().atMost(INTERVAL.multipliedBy(5)).until(() -> status.equals(client.sessions().get("psql-1").status()));
             }
             assertThat(client.differencesFrom(FeedStateClient.readDatabase(db))).isEmpty();
             client.detach();
@@ -87,10 +92,7 @@ class PollingFeedIntegrationTest {
 
     @Test
     void aChangeTheFeedReadAndThatWasUndoneBeforeTheNextPollIsNotLeftOnTheDashboard(TestDatabase db) throws Exception {
-        SessionFixtures.deleteAll(db);
-        SessionFixtures.insertSession(db, "aba", "waiting");
-        Duration interval = Duration.ofSeconds(1);
-        PollingChangeSource source = PollingChangeSource.builder(db.dataSource()).interval(interval).build();
+        PollingChangeSource source = everySecondWithOneSession(db, "aba");
         try (SessionFeed feed = feed(db, source)) {
             feed.start();
             FeedStateClient client = FeedStateClient.attach(feed);
@@ -103,7 +105,7 @@ class PollingFeedIntegrationTest {
             // ... and A again before the next poll: the content is what the last poll saw, yet the dashboard shows B.
             db.execute("UPDATE chat_sessions SET status = 'waiting' WHERE session_id = 'aba'");
 
-            await().atMost(interval.multipliedBy(5)).until(() -> "waiting".equals(client.sessions().get("aba").status()));
+            await().atMost(INTERVAL.multipliedBy(5)).until(() -> "waiting".equals(client.sessions().get("aba").status()));
             client.detach();
         }
     }
