@@ -4,6 +4,7 @@ import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.websocket.SessionFeedEndpoint;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Import;
  * With Actuator: the {@code sessionfeed} health indicator (Boot 3.5's or Boot 4's health API, whichever is on the
  * class path) and the {@code sessionfeed} info contributor.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = {SessionFeedAutoConfiguration.class, EndpointConfiguration.class})
 @ConditionalOnBean(SessionFeed.class)
 @Import(HealthIndicatorRegistrar.class)
 class ActuatorConfiguration {

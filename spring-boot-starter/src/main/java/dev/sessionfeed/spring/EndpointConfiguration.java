@@ -10,20 +10,21 @@ import jakarta.websocket.server.ServerContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 /**
  * The WebSocket endpoint in a servlet web application (embedded Tomcat, Jetty or Undertow): the endpoint, its
  * registration on the container's {@link ServerContainer} once the container made it, the handshake filter
- * (HTTP 401/403 before the upgrade), and its 1001 close before the web server's graceful shutdown.
+ * (HTTP 401/403 before the upgrade), and its 1001 close before the web server's graceful shutdown. A separate
+ * auto-configuration, after {@link SessionFeedAutoConfiguration}, so that its conditions see the feed bean.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = SessionFeedAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ServerContainer.class, Filter.class, SessionFeedEndpoint.class})
 @ConditionalOnBean(SessionFeed.class)

@@ -52,7 +52,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnProperty(prefix = "sessionfeed", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SessionFeedProperties.class)
-@Import({SecurityAuthenticatorConfiguration.class, EndpointConfiguration.class, ActuatorConfiguration.class})
+@Import(SecurityAuthenticatorConfiguration.class)
 public class SessionFeedAutoConfiguration {
 
     /** Called by Spring. */
