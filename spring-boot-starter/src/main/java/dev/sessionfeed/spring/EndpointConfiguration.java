@@ -7,8 +7,10 @@ import dev.sessionfeed.websocket.SessionFeedEndpoint;
 import dev.sessionfeed.websocket.WebSocketOptions;
 import jakarta.servlet.Filter;
 import jakarta.websocket.server.ServerContainer;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -51,18 +53,30 @@ class EndpointConfiguration {
         if (admins == null) {
             throw new IllegalStateException(NO_AUTHENTICATOR);
         }
+        WebSocketOptions.Builder options = WebSocketOptions.builder(admins);
+        applyProperties(options, properties);
+        CommandHandler commands = commandHandler.getIfUnique();
+        if (commands != null) {
+            options.commandHandler(commands);
+        }
+        customizers.orderedStream().forEach(c -> c.customize(options));
+        WebSocketOptions built = options.build();
+        if (properties.getAllowedOrigins().isEmpty() && !properties.isAllowMissingOrigin()) {
+            log.warn("sessionfeed.allowed-origins is empty: every browser's handshake on {} is refused (403); "
+                    + "set it to the dashboard's origin, for example https://admin.example.com", properties.getPath());
+        }
+        return SessionFeedEndpoint.create(feed, built);
+    }
+
+    /** The {@code sessionfeed.*} part of the options; also run at start-up so a bad value fails before anything listens. */
+    static void applyProperties(WebSocketOptions.Builder options, SessionFeedProperties properties) {
         PropertyChecks.apply("sessionfeed.path", properties.getPath(), (String path) -> {
             if (!path.startsWith("/") || path.contains("*") || path.contains("?")) {
                 throw new IllegalArgumentException("path must start with '/' and contain no wildcard");
             }
         });
-        WebSocketOptions.Builder options = WebSocketOptions.builder(admins);
         PropertyChecks.apply("sessionfeed.allowed-origins", properties.getAllowedOrigins(), options::allowedOrigins);
         options.allowMissingOrigin(properties.isAllowMissingOrigin());
-        CommandHandler commands = commandHandler.getIfUnique();
-        if (commands != null) {
-            options.commandHandler(commands);
-        }
         SessionFeedProperties.Websocket ws = properties.getWebsocket();
         if (ws.getMaxConnections() != null) {
             PropertyChecks.apply("sessionfeed.websocket.max-connections", ws.getMaxConnections(), options::maxConnections);
@@ -77,13 +91,6 @@ class EndpointConfiguration {
         if (ws.getIdleTimeout() != null) {
             PropertyChecks.apply("sessionfeed.websocket.idle-timeout", ws.getIdleTimeout(), options::idleTimeout);
         }
-        customizers.orderedStream().forEach(c -> c.customize(options));
-        WebSocketOptions built = options.build();
-        if (properties.getAllowedOrigins().isEmpty() && !properties.isAllowMissingOrigin()) {
-            log.warn("sessionfeed.allowed-origins is empty: every browser's handshake on {} is refused (403); "
-                    + "set it to the dashboard's origin, for example https://admin.example.com", properties.getPath());
-        }
-        return SessionFeedEndpoint.create(feed, built);
     }
 
     @Bean
@@ -91,9 +98,18 @@ class EndpointConfiguration {
         return new ServletContextHolder();
     }
 
+    /**
+     * Made while the web server is created, so a missing authenticator or a refused {@code sessionfeed.*} value
+     * fails the start before anything listens; checks bean names only (nothing is instantiated early).
+     */
     @Bean
     FilterRegistrationBean<Filter> sessionFeedHandshakeFilter(ObjectProvider<SessionFeedEndpoint> endpoint,
-                                                             SessionFeedProperties properties) {
+                                                             SessionFeedProperties properties,
+                                                             ListableBeanFactory beans) {
+        if (beans.getBeanNamesForType(AdminAuthenticator.class, true, false).length == 0) {
+            throw new IllegalStateException(NO_AUTHENTICATOR);
+        }
+        applyProperties(WebSocketOptions.builder(handshake -> Optional.empty()), properties);
         FilterRegistrationBean<Filter> filter = new FilterRegistrationBean<>(new LazyHandshakeFilter(endpoint::getObject));
         filter.setName("sessionFeedHandshakeFilter");
         filter.addUrlPatterns(properties.getPath());

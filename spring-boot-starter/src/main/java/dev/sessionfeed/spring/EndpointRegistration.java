@@ -4,6 +4,8 @@ import dev.sessionfeed.websocket.SessionFeedEndpoint;
 import jakarta.websocket.DeploymentException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -16,6 +18,8 @@ final class EndpointRegistration implements SmartLifecycle {
 
     /** After {@link FeedLifecycle#PHASE}, before the web server ({@code MAX_VALUE - 2048}). */
     static final int PHASE = Integer.MAX_VALUE - 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointRegistration.class);
 
     private final Supplier<SessionFeedEndpoint> endpoint;
     private final ServletContextHolder servletContext;
@@ -31,6 +35,12 @@ final class EndpointRegistration implements SmartLifecycle {
     @Override
     public void start() {
         if (registered.get()) {
+            return;
+        }
+        if (!servletContext.started()) {
+            // A mock web environment (@SpringBootTest's default, MockMvc): no container, nothing to register on.
+            log.info("no servlet container runs this application (a mock web environment?): the SessionFeed endpoint "
+                    + "is not registered at {}", path);
             return;
         }
         SessionFeedEndpoint e = endpoint.get();

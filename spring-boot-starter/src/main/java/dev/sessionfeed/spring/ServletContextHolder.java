@@ -18,6 +18,11 @@ final class ServletContextHolder implements ServletContextInitializer {
         this.context = servletContext;
     }
 
+    /** Whether a servlet container started this application (not so in a mock web environment of a test). */
+    boolean started() {
+        return context != null;
+    }
+
     /**
      * The container's WebSocket container.
      *
@@ -26,8 +31,7 @@ final class ServletContextHolder implements ServletContextInitializer {
     ServerContainer serverContainer() {
         ServletContext c = context;
         if (c == null) {
-            throw new IllegalStateException("no embedded servlet container started this application, so SessionFeed has no "
-                    + "ServerContainer to register its endpoint on (a WAR deployment? register SessionFeedServletListener instead)");
+            throw new IllegalStateException("no servlet container started this application");
         }
         Object container = c.getAttribute(ServerContainer.class.getName());
         if (!(container instanceof ServerContainer)) {

@@ -165,6 +165,16 @@ public class SessionFeedAutoConfiguration {
     FeedLifecycle sessionFeedLifecycle(SessionFeed feed, SessionFeedProperties properties, DataSource dataSource,
                                        SessionTable table) {
         boolean install = properties.isInstallTrigger() && properties.getSource() == SessionFeedProperties.Source.NOTIFY;
-        return new FeedLifecycle(feed, install ? () -> PgTriggerInstaller.builder().table(table).build().install(dataSource) : null);
+        return new FeedLifecycle(feed, install ? () -> installTrigger(dataSource, table) : null);
+    }
+
+    private static void installTrigger(DataSource dataSource, SessionTable table) {
+        try {
+            PgTriggerInstaller.builder().table(table).build().install(dataSource);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot install SessionFeed's change trigger on " + table.qualifiedTable()
+                    + " (create the table first, for example in a Flyway migration, or set sessionfeed.install-trigger=false "
+                    + "and ship sessionfeed/pg/trigger-row.sql in your migrations): " + e.getMessage(), e);
+        }
     }
 }

@@ -1,0 +1,71 @@
+package dev.sessionfeed.spring.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionfeed.testkit.FeedWebSocketClient;
+import dev.sessionfeed.testkit.PostgresServer;
+import dev.sessionfeed.testkit.TestDatabase;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The starter's objects start and stop with the application: 1001 on shutdown, nothing left after a failed start. */
+class LifecycleTest {
+
+    private static SpringApplicationBuilder app(TestDatabase db) {
+        return new SpringApplicationBuilder(DashboardTestApp.class).properties(
+                "server.port=0",
+                "spring.datasource.url=" + db.jdbcUrl(),
+                "spring.datasource.username=" + db.user(),
+                "spring.datasource.password=" + db.password());
+    }
+
+    private static Set<Thread> sessionFeedThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("sessionfeed-"))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void closingTheContextClosesClientsWith1001AndStopsEveryThread() throws Exception {
+        Set<Thread> before = sessionFeedThreads();
+        TestDatabase db = PostgresServer.shared().createDatabase("lifecycle").installSchema();
+        ConfigurableApplicationContext context = app(db).run();
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
+                (DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        try (FeedWebSocketClient admin = FeedWebSocketClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws/admin/chat"))
+                .header("Origin", StarterContract.ORIGIN).header("Authorization", basic).build()) {
+            admin.connect().get(10, TimeUnit.SECONDS);
+            admin.subscribe(true);
+            admin.awaitType("status");
+            assertThat(sessionFeedThreads()).hasSizeGreaterThan(before.size());
+
+            context.close();
+
+            assertThat(admin.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sessionFeedThreads()).isSubsetOf(before));
+    }
+
+    @Test
+    void aFailedStartSaysWhatIsMissingAndLeavesNoThreadRunning() {
+        Set<Thread> before = sessionFeedThreads();
+        TestDatabase empty = PostgresServer.shared().createDatabase("nothing");   // no chat_sessions table
+
+        assertThatThrownBy(() -> app(empty).run())
+                .hasStackTraceContaining("cannot install SessionFeed's change trigger on")
+                .hasStackTraceContaining("sessionfeed.install-trigger=false");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sessionFeedThreads()).isSubsetOf(before));
+    }
+}
