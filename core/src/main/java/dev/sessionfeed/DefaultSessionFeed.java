@@ -238,9 +238,9 @@ final class DefaultSessionFeed implements SessionFeed {
             }
             observer.onSignal(signal);
             if (signal.action() == ChangeAction.TRUNCATE) {
-                work.requestFull(true);
+                work.requestFull(signal);
             } else {
-                work.signal(signal.sessionId());
+                work.signal(signal);
             }
         }
 

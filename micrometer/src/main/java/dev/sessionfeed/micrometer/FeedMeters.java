@@ -23,8 +23,16 @@ final class FeedMeters {
                 "rebuilds", feed, f -> f.stats().rebuildsFull(), Tags.of("kind", "full"));
         m.counter("feed.rebuilds", "Completed rebuilds, by kind (full: all sessions read; by_id: changed sessions re-read)",
                 "rebuilds", feed, f -> f.stats().rebuildsById(), Tags.of("kind", "by_id"));
-        m.timer("feed.rebuild", "Time spent in completed rebuilds (database read, diff, publishing)",
-                feed, f -> f.stats().rebuilds(), f -> f.stats().rebuildNanos());
+        m.timer("feed.rebuild", "Time spent in completed rebuilds (database read, diff, publishing), by kind",
+                feed, f -> f.stats().rebuildsFull(), f -> f.stats().rebuildFullNanos(), Tags.of("kind", "full"));
+        m.timer("feed.rebuild", "Time spent in completed rebuilds (database read, diff, publishing), by kind",
+                feed, f -> f.stats().rebuildsById(), f -> f.stats().rebuildByIdNanos(), Tags.of("kind", "by_id"));
+        m.timer("feed.lag", "Change lag from a change signal's arrival (signal) or its transaction's commit (commit, "
+                + "for sources that know it) until its delta was handed to every broadcaster",
+                feed, f -> f.stats().signalsPublished(), f -> f.stats().signalLagNanos(), Tags.of("from", "signal"));
+        m.timer("feed.lag", "Change lag from a change signal's arrival (signal) or its transaction's commit (commit, "
+                + "for sources that know it) until its delta was handed to every broadcaster",
+                feed, f -> f.stats().signalsWithCommitTime(), f -> f.stats().commitLagNanos(), Tags.of("from", "commit"));
         m.counter("feed.rebuild.failures", "Rebuilds whose database read failed (retried with backoff)", "failures",
                 feed, f -> f.stats().rebuildFailures());
         m.counter("feed.deltas", "Deltas published, one per seq", "deltas", feed, f -> f.stats().deltasPublished());

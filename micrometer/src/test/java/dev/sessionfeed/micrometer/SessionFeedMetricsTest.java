@@ -55,7 +55,8 @@ class SessionFeedMetricsTest {
             double deltas = d.value("sessionfeed.feed.deltas");
             double frames = d.value("sessionfeed.websocket.frames.sent");
             double sent = d.value("sessionfeed.websocket.sent");
-            long rebuildTimer = (long) d.value("sessionfeed.feed.rebuild");
+            long rebuildTimer = (long) d.value("sessionfeed.feed.rebuild", "kind", "by_id");
+            double lagged = d.value("sessionfeed.feed.lag", "from", "signal");
 
             SessionFixtures.insertSession(db, "m-1", "waiting");
             admin.await(m -> m.path("type").asText().equals("session_delta")
@@ -65,7 +66,8 @@ class SessionFeedMetricsTest {
                 assertThat(d.value("sessionfeed.feed.signals")).isEqualTo(signals + 1);
                 assertThat(d.value("sessionfeed.source.signals")).isGreaterThanOrEqualTo(1);
                 assertThat(d.value("sessionfeed.feed.rebuilds", "kind", "by_id")).isEqualTo(byId + 1);
-                assertThat(d.value("sessionfeed.feed.rebuild")).isGreaterThan(rebuildTimer);
+                assertThat(d.value("sessionfeed.feed.rebuild", "kind", "by_id")).isGreaterThan(rebuildTimer);
+                assertThat(d.value("sessionfeed.feed.lag", "from", "signal")).isEqualTo(lagged + 1);
                 assertThat(d.value("sessionfeed.feed.deltas")).isEqualTo(deltas + 1);
                 assertThat(d.value("sessionfeed.feed.upserts")).isGreaterThanOrEqualTo(1);
                 assertThat(d.value("sessionfeed.feed.sessions")).isEqualTo(1);
@@ -75,7 +77,9 @@ class SessionFeedMetricsTest {
                 assertThat(d.value("sessionfeed.websocket.encodes")).isGreaterThanOrEqualTo(1);
                 assertThat(d.value("sessionfeed.websocket.broadcast")).isGreaterThanOrEqualTo(1);
             });
-            assertThat(MeterValues.totalNanos(d.registry, "sessionfeed.feed.rebuild")).isPositive();
+            assertThat(MeterValues.totalNanos(d.registry, "sessionfeed.feed.rebuild", "kind", "by_id")).isPositive();
+            assertThat(MeterValues.totalNanos(d.registry, "sessionfeed.feed.lag", "from", "signal")).isPositive();
+            assertThat(d.value("sessionfeed.feed.lag", "from", "commit")).as("LISTEN/NOTIFY knows no commit time").isZero();
             assertThat(d.value("sessionfeed.feed.status", "status", "live")).isEqualTo(1);
             assertThat(d.value("sessionfeed.feed.status", "status", "recovering")).isZero();
             assertThat(d.value("sessionfeed.source.status", "status", "live")).isEqualTo(1);
