@@ -17,6 +17,8 @@ module dev.sessionfeed.spring {
     requires static jakarta.servlet;
     requires static spring.security.core;
     requires static spring.boot.actuator;
+    requires static dev.sessionfeed.micrometer;
+    requires static micrometer.core;
 
     exports dev.sessionfeed.spring;
     opens dev.sessionfeed.spring to spring.core, spring.beans, spring.context;

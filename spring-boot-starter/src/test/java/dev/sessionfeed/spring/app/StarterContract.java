@@ -147,6 +147,15 @@ abstract class StarterContract {
     }
 
     @Test
+    void theMicrometerBinderIsBoundToTheApplicationsRegistry() throws Exception {
+        JsonNode names = new ObjectMapper().readTree(get("/actuator/metrics").body()).path("names");
+        assertThat(names.toString()).contains("\"sessionfeed.feed.rebuilds\"", "\"sessionfeed.websocket.connections\"");
+        HttpResponse<String> rebuilds = get("/actuator/metrics/sessionfeed.feed.rebuilds");
+        assertThat(rebuilds.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(rebuilds.body()).path("measurements").get(0).path("value").asDouble()).isPositive();
+    }
+
+    @Test
     void runsOnTheExpectedContainer() throws Exception {
         // WebServerApplicationContext moved between Boot 3.5 and 4; its getWebServer() did not.
         Object server = context.getClass().getMethod("getWebServer").invoke(context);
