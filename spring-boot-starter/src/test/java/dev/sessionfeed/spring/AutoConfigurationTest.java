@@ -18,7 +18,11 @@ import dev.sessionfeed.testkit.MapSnapshotBuilder;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.TestDatabase;
 import dev.sessionfeed.websocket.AdminAuthenticator;
+import dev.sessionfeed.websocket.AdminIdentity;
+import dev.sessionfeed.websocket.HandshakeInfo;
 import dev.sessionfeed.websocket.SessionFeedEndpoint;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,6 +160,20 @@ class AutoConfigurationTest {
                     .hasMessageContaining("spring-boot-starter-security")
                     .hasMessageContaining("dev.sessionfeed.websocket.AdminAuthenticator");
         });
+    }
+
+    @Test
+    void withoutSpringSecurityTheApplicationsAuthenticatorOpensTheEndpoint() {
+        web.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+                .withUserConfiguration(DocumentedBeans.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    AdminAuthenticator authenticator = context.getBean(AdminAuthenticator.class);
+                    HandshakeInfo withCookie = new HandshakeInfo(null, Map.of("Cookie", List.of("ADMIN_SESSION=s3cr3t-session")), Map.of(), null);
+                    assertThat(authenticator.authenticate(withCookie)).map(AdminIdentity::name).contains("ada");
+                    assertThat(authenticator.authenticate(new HandshakeInfo(null, Map.of(), Map.of(), null))).isEmpty();
+                    assertThat(context.getBean(SessionFeedEndpoint.class)).isNotNull();
+                });
     }
 
     @ParameterizedTest
