@@ -9,11 +9,7 @@ import dev.sessionfeed.testkit.FeedWebSocketClient;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -50,13 +46,7 @@ class FlywaySchemaTest {
         assertThat(db.queryForLong("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(1);
         await().atMost(Duration.ofSeconds(15)).until(() -> feed.status() == FeedStatus.LIVE);
 
-        String basic = "Basic " + Base64.getEncoder().encodeToString(
-                (DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD).getBytes(StandardCharsets.UTF_8));
-        try (FeedWebSocketClient admin = FeedWebSocketClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws/admin/chat"))
-                .header("Origin", StarterContract.ORIGIN).header("Authorization", basic).build()) {
-            admin.connect().get(10, TimeUnit.SECONDS);
-            admin.subscribe(true);
-            admin.awaitType("status");
+        try (FeedWebSocketClient admin = StarterContract.subscribedAdmin(port)) {
             SessionFixtures.insertSession(db, "after-flyway", "waiting");
             await().atMost(Duration.ofSeconds(15)).until(() -> admin.state().sessions().containsKey("after-flyway"));
         }

@@ -7,10 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sessionfeed.testkit.FeedWebSocketClient;
 import dev.sessionfeed.testkit.PostgresServer;
 import dev.sessionfeed.testkit.TestDatabase;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,13 +38,7 @@ class LifecycleTest {
         TestDatabase db = PostgresServer.shared().createDatabase("lifecycle").installSchema();
         ConfigurableApplicationContext context = app(db).run();
         int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-        String basic = "Basic " + Base64.getEncoder().encodeToString(
-                (DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD).getBytes(StandardCharsets.UTF_8));
-        try (FeedWebSocketClient admin = FeedWebSocketClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws/admin/chat"))
-                .header("Origin", StarterContract.ORIGIN).header("Authorization", basic).build()) {
-            admin.connect().get(10, TimeUnit.SECONDS);
-            admin.subscribe(true);
-            admin.awaitType("status");
+        try (FeedWebSocketClient admin = StarterContract.subscribedAdmin(port)) {
             assertThat(sessionFeedThreads()).hasSizeGreaterThan(before.size());
 
             context.close();

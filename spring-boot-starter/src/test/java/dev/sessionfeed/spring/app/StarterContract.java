@@ -69,6 +69,21 @@ abstract class StarterContract {
         return ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", StarterContract.class.getClassLoader());
     }
 
+    static String basicAdmin() {
+        return "Basic " + Base64.getEncoder().encodeToString((DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An admin client (HTTP Basic) of the app on {@code port}, subscribed with deltas and holding the state. */
+    static FeedWebSocketClient subscribedAdmin(int port) throws Exception {
+        FeedWebSocketClient admin = FeedWebSocketClient.builder(URI.create("ws://127.0.0.1:" + port + PATH))
+                .header("Origin", ORIGIN).header("Authorization", basicAdmin()).build();
+        admin.connect().get(10, TimeUnit.SECONDS);
+        admin.subscribe(true);
+        admin.awaitType("status");
+        return admin;
+    }
+
     FeedWebSocketClient client(String cookie) throws Exception {
         FeedWebSocketClient client = FeedWebSocketClient.builder(URI.create("ws://127.0.0.1:" + port + PATH))
                 .name("spring-" + cookie.hashCode())
@@ -128,9 +143,7 @@ abstract class StarterContract {
 
     @Test
     void httpBasicWorksTooBecauseTheHandshakeGoesThroughTheApplicationsFilterChain() throws Exception {
-        String basic = "Basic " + Base64.getEncoder().encodeToString((DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        assertThat(RawHandshake.status(port, PATH, Map.of("Origin", ORIGIN, "Authorization", basic))).isEqualTo(101);
+        assertThat(RawHandshake.status(port, PATH, Map.of("Origin", ORIGIN, "Authorization", basicAdmin()))).isEqualTo(101);
     }
 
     @Test
@@ -173,9 +186,7 @@ abstract class StarterContract {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        String basic = "Basic " + Base64.getEncoder().encodeToString((DashboardTestApp.ADMIN + ":" + DashboardTestApp.PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", basic).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).header("Authorization", basicAdmin()).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }
