@@ -14,9 +14,35 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 /** The starter's objects start and stop with the application: 1001 on shutdown, nothing left after a failed start. */
 class LifecycleTest {
+
+    /** A part of the application that fails to start after SessionFeed's endpoint is up (and its threads run). */
+    static class FailsAfterTheEndpoint implements SmartLifecycle {
+        static volatile Set<Thread> running = Set.of();
+
+        @Override
+        public void start() {
+            running = sessionFeedThreads();
+            throw new IllegalStateException("this application's own part fails after the endpoint started");
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean isRunning() {
+            return false;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MAX_VALUE - 3000;   // after the feed, the endpoint's registration and the meters
+        }
+    }
 
     private static SpringApplicationBuilder app(TestDatabase db) {
         return new SpringApplicationBuilder(DashboardTestApp.class).properties(
@@ -56,6 +82,20 @@ class LifecycleTest {
         assertThatThrownBy(() -> app(empty).run())
                 .hasStackTraceContaining("cannot install SessionFeed's change trigger on")
                 .hasStackTraceContaining("sessionfeed.install-trigger=false");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sessionFeedThreads()).isSubsetOf(before));
+    }
+
+    @Test
+    void aFailureAfterTheEndpointStartedLeavesNoThreadRunning() {
+        Set<Thread> before = sessionFeedThreads();
+        TestDatabase db = PostgresServer.shared().createDatabase("latefail").installSchema();
+
+        assertThatThrownBy(() -> app(db).sources(FailsAfterTheEndpoint.class).run())
+                .hasStackTraceContaining("this application's own part fails after the endpoint started");
+        assertThat(FailsAfterTheEndpoint.running).as("SessionFeed's threads when the application failed")
+                .anyMatch(t -> !before.contains(t) && t.getName().startsWith("sessionfeed-rebuild"))
+                .hasSizeGreaterThan(before.size() + 2);
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sessionFeedThreads()).isSubsetOf(before));
     }
