@@ -108,6 +108,9 @@ public class SessionFeedAutoConfiguration {
         if (properties.getSource() == SessionFeedProperties.Source.POLLING) {
             PollingChangeSource.Builder polling = PollingChangeSource.builder(dataSource).table(table);
             PropertyChecks.apply("sessionfeed.polling.interval", properties.getPolling().getInterval(), polling::interval);
+            if (properties.getPolling().getDetection() != null) {
+                polling.detection(properties.getPolling().getDetection());
+            }
             return polling.build();
         }
         ListenerConnection connection = ListenerConnection.resolve(properties.getListener(), environment);

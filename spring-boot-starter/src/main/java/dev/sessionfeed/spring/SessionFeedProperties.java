@@ -1,5 +1,6 @@
 package dev.sessionfeed.spring;
 
+import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.websocket.AdminIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -255,6 +256,9 @@ public class SessionFeedProperties {
         /** How often the polling source checks for changes. */
         private Duration interval = Duration.ofSeconds(1);
 
+        /** How the polling source detects changes (xmin, content, updated-at); unset keeps the library's default. */
+        private PollingChangeSource.Detection detection;
+
         /** Creates the defaults. */
         public Polling() {
         }
@@ -267,6 +271,16 @@ public class SessionFeedProperties {
         /** @param interval the poll interval */
         public void setInterval(Duration interval) {
             this.interval = interval;
+        }
+
+        /** @return the detection mode, or null for the library's default ({@code XMIN}) */
+        public PollingChangeSource.Detection getDetection() {
+            return detection;
+        }
+
+        /** @param detection the detection mode */
+        public void setDetection(PollingChangeSource.Detection detection) {
+            this.detection = detection;
         }
     }
 

@@ -76,8 +76,10 @@ class AutoConfigurationTest {
 
     @Test
     void pollingSourceWhenAsked() {
-        plain.withPropertyValues("sessionfeed.source=polling").run(context ->
-                assertThat(context.getBean(SessionChangeSource.class)).isInstanceOf(PollingChangeSource.class));
+        plain.withPropertyValues("sessionfeed.source=polling", "sessionfeed.polling.detection=updated-at").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(SessionChangeSource.class)).isInstanceOf(PollingChangeSource.class);
+        });
     }
 
     @Test
