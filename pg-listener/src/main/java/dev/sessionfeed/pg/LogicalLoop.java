@@ -1,7 +1,5 @@
 package dev.sessionfeed.pg;
 
-import static dev.sessionfeed.pg.ListenerLog.LOG;
-
 import dev.sessionfeed.internal.Backoff;
 import dev.sessionfeed.source.ChangeListener;
 import java.sql.Connection;
@@ -24,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ignored: only {@code stop()} ends the thread.
  */
 final class LogicalLoop implements Runnable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLogicalChangeSource.class);
 
     private final LogicalConfig config;
     private final PgPublicationInstaller publication;

@@ -1,7 +1,5 @@
 package dev.sessionfeed.pg;
 
-import static dev.sessionfeed.pg.ListenerLog.LOG;
-
 import dev.sessionfeed.jdbc.SessionTable;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeListener;
@@ -48,6 +46,8 @@ import org.postgresql.replication.PGReplicationStream;
  * watchdog).
  */
 final class LogicalSession implements Abortable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLogicalChangeSource.class);
 
     /** Fixed status sentences: what the server lacks. They reach dashboards; the log has the details. */
     static final String WAL_LEVEL = "logical replication unavailable: wal_level is not logical";

@@ -1,7 +1,5 @@
 package dev.sessionfeed.pg;
 
-import static dev.sessionfeed.pg.ListenerLog.LOG;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -10,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Thread-safe.
  */
 final class LogicalWarnings {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLogicalChangeSource.class);
 
     private final AtomicBoolean syncCommit = new AtomicBoolean();
     private final AtomicBoolean unlimited = new AtomicBoolean();

@@ -1,7 +1,5 @@
 package dev.sessionfeed.pg;
 
-import static dev.sessionfeed.pg.ListenerLog.LOG;
-
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.Checks;
 import dev.sessionfeed.internal.NamedThreadFactory;
@@ -61,6 +59,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * created.
  */
 public final class PgLogicalChangeSource implements SessionChangeSource {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLogicalChangeSource.class);
 
     /** The default stream thread name. */
     public static final String THREAD_NAME = LogicalConfig.THREAD_NAME;
