@@ -115,6 +115,17 @@ public final class ManualChangeSource implements SessionChangeSource {
     }
 
     /**
+     * Reports a change that carries its row, as a row-carrying source (logical replication) does: the feed applies
+     * it without a read when its snapshot builder decodes rows, and re-reads {@code change.sessionId()} otherwise.
+     *
+     * @param change the change
+     * @throws IllegalStateException if not started
+     */
+    public void row(dev.sessionfeed.source.RowChange change) {
+        listener().onRowChange(java.util.Objects.requireNonNull(change, "change"));
+    }
+
+    /**
      * Reports that one session changed: {@code fire(ChangeAction.UPDATE, sessionId)}.
      *
      * @param sessionId the session's id
