@@ -132,7 +132,7 @@ final class LogicalLoop implements Runnable {
                 if (stopped.get()) {
                     break;
                 }
-                lastFailure = describe(e);
+                lastFailure = ReconnectLoop.describe(e);
                 String stalled = watchdog.takeStallReason();
                 if (stalled != null) {
                     lastFailure = stalled;
@@ -172,10 +172,5 @@ final class LogicalLoop implements Runnable {
             LOG.warn("logical replication thread interrupted; it stops only when the source is closed");
             Thread.interrupted();
         }
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' '));
     }
 }

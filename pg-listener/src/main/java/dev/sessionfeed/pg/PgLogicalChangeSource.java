@@ -81,8 +81,7 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
 
     private PgLogicalChangeSource(LogicalConfig config, PGSimpleDataSource polling) {
         this.config = config;
-        int q = config.url().indexOf('?');
-        this.target = q < 0 ? config.url() : config.url().substring(0, q);
+        this.target = ConnectionSource.withoutQuery(config.url());
         this.fallback = Fallback.of(config.fallback(), config.noFallback(), polling, config.table(), config.fallbackInterval(),
                 config.threadFactory());
         this.watchdog = new Watchdog(config.stalledWaitBound(), config.probeDeadline(), target, "a replication read");
@@ -99,14 +98,7 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
      * @throws IllegalArgumentException naming {@code jdbcUrl} when it is not a PostgreSQL URL
      */
     public static Builder builder(String jdbcUrl, String user, String password) {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            int q = jdbcUrl.indexOf('?');
-            String shown = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...";
-            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was: '"
-                    + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "'");
-        }
-        return new Builder(jdbcUrl, user, password);
+        return new Builder(ConnectionSource.checkedUrl(jdbcUrl), user, password);
     }
 
     /**
@@ -302,12 +294,7 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder applicationName(String name) {
-            Checks.notBlank("applicationName", name);
-            if (name.length() > 63 || !name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-                throw new IllegalArgumentException("applicationName must be 1-63 printable ASCII characters, was: '"
-                        + (name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
-            }
-            this.applicationName = name;
+            this.applicationName = ConnectionSource.checkedApplicationName(name);
             return this;
         }
 
@@ -468,17 +455,8 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
             LogicalConfig c = new LogicalConfig(url, user, password, table, publication, slotName, applicationName, probeInterval,
                     probeDeadline, statusInterval, checkInterval, connectTimeout, initialBackoff, maxBackoff, unavailableRetryInterval,
                     maxTransactionRows, fallback, noFallback, fallbackInterval, threadFactory);
-            PGSimpleDataSource polling = new PGSimpleDataSource();
-            polling.setURL(url);
-            if (user != null) {
-                polling.setUser(user);
-            }
-            if (password != null) {
-                polling.setPassword(password);
-            }
-            polling.setConnectTimeout((int) ((connectTimeout.toMillis() + 999) / 1000));
-            polling.setApplicationName(applicationName + "-fallback");
-            return new PgLogicalChangeSource(c, polling);
+            return new PgLogicalChangeSource(c, ConnectionSource.pollingDataSource(url, user, password, connectTimeout,
+                    applicationName + "-fallback"));
         }
     }
 }
