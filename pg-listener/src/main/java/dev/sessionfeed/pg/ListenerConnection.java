@@ -20,7 +20,7 @@ import org.postgresql.PGNotification;
  * watchdog) to make a blocked call on the listener thread fail at once. All calls except {@code abort} and
  * {@code close} do blocking network I/O, bounded by the socket timeout (the probe deadline) or the wait's timeout.
  */
-final class ListenerConnection implements AutoCloseable, Abortable {
+final class ListenerConnection implements AutoCloseable {
 
     private final Connection connection;
     private final PGConnection pg;
@@ -88,8 +88,7 @@ final class ListenerConnection implements AutoCloseable, Abortable {
     }
 
     /** Aborts the connection so that a blocked read fails at once. Any thread; never throws. */
-    @Override
-    public void abort() {
+    void abort() {
         abort(connection);
     }
 

@@ -38,14 +38,14 @@ record LogicalConfig(String url, String user, String password, SessionTable tabl
 
     /** The default stream thread name. */
     static final String THREAD_NAME = "sessionfeed-pg-logical";
-    /** The default watchdog thread name. */
-    static final String WATCHDOG_THREAD_NAME = "sessionfeed-pg-logical-watchdog";
+    /** The default control thread name (probes and checks, one per connection). */
+    static final String CONTROL_THREAD_NAME = "sessionfeed-pg-logical-control";
     /** The default {@code application_name}. */
     static final String DEFAULT_APPLICATION_NAME = "sessionfeed-logical";
     /** The prefix of the heartbeat probe messages ({@code pg_logical_emit_message}). */
     static final String PROBE_PREFIX = "sessionfeed-probe";
 
-    /** How long one replication read may block before the watchdog aborts the connection. */
+    /** How long a stalled connection may keep the stream thread: the probe deadline, plus a second to be aborted. */
     Duration stalledWaitBound() {
         return probeDeadline.plusSeconds(1);
     }

@@ -30,7 +30,7 @@ final class LogicalLoop implements Runnable {
     private final ChangeListener listener;
     private final ListenerHealth health;
     private final ListenerMetrics metrics;
-    private final Watchdog watchdog;
+    private final java.util.concurrent.ThreadFactory controlThreads;
     private final LogicalWarnings warnings;
     private final boolean hasFallback;
     private final String target;
@@ -40,13 +40,14 @@ final class LogicalLoop implements Runnable {
     private volatile Connection opening;
 
     LogicalLoop(LogicalConfig config, PgPublicationInstaller publication, ChangeListener listener, ListenerHealth health,
-            ListenerMetrics metrics, Watchdog watchdog, LogicalWarnings warnings, boolean hasFallback, String target) {
+            ListenerMetrics metrics, java.util.concurrent.ThreadFactory controlThreads, LogicalWarnings warnings, boolean hasFallback,
+            String target) {
         this.config = config;
         this.publication = publication;
         this.listener = listener;
         this.health = health;
         this.metrics = metrics;
-        this.watchdog = watchdog;
+        this.controlThreads = controlThreads;
         this.warnings = warnings;
         this.hasFallback = hasFallback;
         this.target = target;
@@ -80,7 +81,7 @@ final class LogicalLoop implements Runnable {
         LOG.info("streaming changes of {} from publication {} at {} ({} slot)", config.table().qualifiedTable(), config.publication(),
                 target, config.slotName() == null ? "temporary" : "permanent '" + config.slotName() + "'");
         while (!stopped.get()) {
-            LogicalSession session = new LogicalSession(config, publication, metrics, watchdog, listener, warnings);
+            LogicalSession session = new LogicalSession(config, publication, metrics, listener, warnings);
             current = session;
             boolean live = false;
             try {
@@ -112,7 +113,7 @@ final class LogicalLoop implements Runnable {
                         : "logical replication connected");
                 everConnected = true;
                 health.listening(null);
-                session.stream(stopped::get);
+                session.stream(stopped::get, controlThreads);
             } catch (ListenUnavailableException e) {
                 disconnected(session);
                 if (stopped.get()) {
@@ -133,10 +134,6 @@ final class LogicalLoop implements Runnable {
                     break;
                 }
                 lastFailure = ReconnectLoop.describe(e);
-                String stalled = watchdog.takeStallReason();
-                if (stalled != null) {
-                    lastFailure = stalled;
-                }
                 int attempt = backoff.attempts();
                 if (live) {
                     LOG.warn("logical replication from {} lost: {}; reconnecting", target, lastFailure);

@@ -40,12 +40,13 @@ import org.postgresql.replication.PGReplicationStream;
  * with a fresh token ({@code pg_logical_emit_message}); it must come back through the stream within
  * {@code probeDeadline}. That proves the whole path (WAL, walsender, network, this thread), and the same message is
  * the heartbeat that lets the slot's confirmed position advance on a database whose sessions table is quiet. A read
- * that stalls in the middle of a message is aborted by the {@link Watchdog}.
+ * that stalls in the middle of a message is aborted the same way: the probe does not come back.
  *
- * <p>Threading: confined to the stream thread, except {@link #abort()}, which any thread may call (close, the
- * watchdog).
+ * <p>Threading: {@link #open} and {@link #stream} run on the stream thread; {@code stream} runs a control thread for
+ * the probes and checks (the control connection is used by it alone once streaming); {@link #abort()} may be called
+ * from any thread. The fields the two threads share are volatile.
  */
-final class LogicalSession implements Abortable {
+final class LogicalSession {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLogicalChangeSource.class);
 
@@ -67,7 +68,6 @@ final class LogicalSession implements Abortable {
     private final LogicalConfig config;
     private final PgPublicationInstaller publication;
     private final ListenerMetrics metrics;
-    private final Watchdog watchdog;
     private final ChangeListener listener;
     private final LogicalWarnings warnings;
     private final PgOutputDecoder decoder = new PgOutputDecoder();
@@ -79,25 +79,29 @@ final class LogicalSession implements Abortable {
     private String slot;
     private int serverVersion;
     private int walsenderPid;
-    private long tableOid;
-    private char replicaIdentity;
+    private volatile long tableOid;
+    private volatile char replicaIdentity;
 
     // The transaction being received.
     private final List<Object> pending = new ArrayList<>();
     private boolean overflow;
     private String resyncReason;
 
-    // The probe in flight.
-    private String outstanding;
-    private long probeSentNanos;
+    // The probe in flight: written by the control thread, read by the stream thread when a message arrives.
+    private volatile String outstanding;
+    private volatile long probeSentNanos;
+    /** What the control thread found wrong (it then aborted the connections); null while all is well. */
+    private volatile Throwable controlFailure;
+    /** Set by the stream thread when a Relation message shows another replica identity; the control thread checks. */
+    private volatile boolean identityChanged;
+    private final java.util.concurrent.CountDownLatch controlDone = new java.util.concurrent.CountDownLatch(1);
 
-    LogicalSession(LogicalConfig config, PgPublicationInstaller publication, ListenerMetrics metrics, Watchdog watchdog,
-            ChangeListener listener, LogicalWarnings warnings) {
+    LogicalSession(LogicalConfig config, PgPublicationInstaller publication, ListenerMetrics metrics, ChangeListener listener,
+            LogicalWarnings warnings) {
         this.warnings = warnings;
         this.config = config;
         this.publication = publication;
         this.metrics = metrics;
-        this.watchdog = watchdog;
         this.listener = listener;
         this.idColumn = config.table().column(SessionTable.Column.ID);
     }
@@ -140,8 +144,8 @@ final class LogicalSession implements Abortable {
                 .withSlotOption("messages", true)
                 .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .start();
-        // From here on a read blocks without a socket timeout: a read that stops in the middle of a message must
-        // fail, not be taken for a keepalive; the watchdog bounds it instead.
+        // From here on a read blocks without a socket timeout (pgjdbc would take a timeout for a keepalive, also in the
+        // middle of a message); the control thread's probe deadline bounds it instead.
         replication.setNetworkTimeout(Runnable::run, 0);
     }
 
@@ -336,43 +340,100 @@ final class LogicalSession implements Abortable {
     }
 
     /**
-     * Streams until {@code stopped} (returns) or a failure (throws): reads, decodes and reports; probes every
-     * {@code probeInterval}; checks the slot and publication every {@code checkInterval}.
+     * Streams until {@code stopped} (returns) or a failure (throws). This thread blocks in pgjdbc's
+     * {@code PGReplicationStream.read()} (no polling: an idle stream costs no CPU, and a message is handled the moment
+     * its bytes arrive) and reports each committed transaction. A control thread (from {@code threads}) sends a
+     * heartbeat probe every {@code probeInterval} and checks that it came back within {@code probeDeadline}, and checks
+     * the slot and the publication every {@code checkInterval}; on any failure it records it and aborts both
+     * connections, so that the blocked read fails at once and this method throws what the control thread found.
      */
-    void stream(BooleanSupplier stopped) throws SQLException {
+    void stream(BooleanSupplier stopped, java.util.concurrent.ThreadFactory threads) throws SQLException {
+        Thread controlThread = threads.newThread(() -> control(stopped));
+        if (controlThread == null) {
+            throw new IllegalStateException("threadFactory returned null");
+        }
+        controlThread.start();
+        try {
+            while (!stopped.getAsBoolean() && controlFailure == null) {
+                ByteBuffer b = stream.read();
+                if (b == null) {
+                    throw new SQLException("the replication stream ended");
+                }
+                decode(b);
+            }
+        } catch (SQLException | RuntimeException e) {
+            Throwable found = controlFailure;
+            if (found instanceof ListenUnavailableException) {
+                throw (ListenUnavailableException) found;
+            }
+            if (found != null) {
+                throw new SQLException(found.getMessage(), found instanceof SQLException ? ((SQLException) found).getSQLState() : null, found);
+            }
+            throw e;
+        } finally {
+            controlDone.countDown();
+            abortControl();
+            dev.sessionfeed.internal.Threads.joinBounded(controlThread, config.probeDeadline().plusSeconds(1), LOG,
+                    "its current probe or check");
+        }
+        Throwable found = controlFailure;
+        if (found instanceof ListenUnavailableException) {
+            throw (ListenUnavailableException) found;
+        }
+        if (found != null) {
+            throw new SQLException(found.getMessage(), found instanceof SQLException ? ((SQLException) found).getSQLState() : null, found);
+        }
+    }
+
+    private void abortControl() {
+        Connection c = control;
+        if (c != null) {
+            ListenerConnection.abort(c);
+        }
+    }
+
+    /** The control thread's loop: probes, deadlines and checks, until the session ends or fails. */
+    private void control(BooleanSupplier stopped) {
         long probeInterval = config.probeInterval().toNanos();
         long probeDeadline = config.probeDeadline().toNanos();
         long checkInterval = config.checkInterval().toNanos();
         long now = System.nanoTime();
         long nextProbe = now;
-        long nextCheck = now;
-        while (!stopped.getAsBoolean()) {
-            ByteBuffer b;
-            watchdog.arm(this, 1, config.probeDeadline());
-            try {
-                b = stream.readPending();
-            } finally {
-                watchdog.disarm();
+        long nextCheck = now + checkInterval; // checked just before the stream started
+        try {
+            while (!stopped.getAsBoolean() && controlDone.getCount() > 0) {
+                now = System.nanoTime();
+                String token = outstanding;
+                if (token != null && now - probeSentNanos > probeDeadline) {
+                    throw new SQLException("heartbeat probe not delivered by the replication stream within "
+                            + config.probeDeadline().toMillis() + " ms: the stream delivers nothing (walsender gone, half-open or frozen "
+                            + "connection, or a read stalled in the middle of a message)");
+                }
+                if (token == null && now - nextProbe >= 0) {
+                    sendProbe();
+                    nextProbe = probeSentNanos + probeInterval;
+                }
+                if (now - nextCheck >= 0 || identityChanged) {
+                    boolean resync = identityChanged;
+                    identityChanged = false;
+                    checkSlot();
+                    checkPublication();
+                    if (resync) {
+                        LOG.info("replica identity of {} changed (now '{}'); resyncing", config.table().qualifiedTable(), replicaIdentity);
+                        metrics.resync();
+                        listener.onResync("replica identity of the sessions table changed");
+                    }
+                    nextCheck = System.nanoTime() + checkInterval;
+                }
+                long wait = Math.min(outstanding != null ? probeSentNanos + probeDeadline : nextProbe, nextCheck) - System.nanoTime();
+                controlDone.await(Math.max(1_000_000, Math.min(wait, 50_000_000)), TimeUnit.NANOSECONDS);
             }
-            if (b != null) {
-                decode(b);
-            }
-            if (stopped.getAsBoolean()) {
-                break;
-            }
-            now = System.nanoTime();
-            if (outstanding != null && now - probeSentNanos > probeDeadline) {
-                throw new SQLException("heartbeat probe not delivered by the replication stream within " + config.probeDeadline().toMillis()
-                        + " ms: the stream delivers nothing (walsender gone, half-open or frozen connection)");
-            }
-            if (outstanding == null && now - nextProbe >= 0) {
-                sendProbe();
-                nextProbe = probeSentNanos + probeInterval;
-            }
-            if (now - nextCheck >= 0) {
-                checkSlot();
-                checkPublication();
-                nextCheck = System.nanoTime() + checkInterval;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            if (controlDone.getCount() > 0 && !stopped.getAsBoolean()) {
+                controlFailure = e;
+                abort();
             }
         }
     }
@@ -384,8 +445,8 @@ final class LogicalSession implements Abortable {
                 @Override
                 public void relation(PgOutputDecoder.Relation r) {
                     if (r.id() == tableOid && r.replicaIdentity() != replicaIdentity) {
-                        // REPLICA IDENTITY changed: ask the catalog whether it still carries the id.
-                        resyncReason = "replica identity of the sessions table changed";
+                        // REPLICA IDENTITY changed: the control thread asks the catalog whether it still carries the id.
+                        identityChanged = true;
                     }
                 }
 
@@ -412,8 +473,9 @@ final class LogicalSession implements Abortable {
 
                 @Override
                 public void message(boolean transactional, long lsn, String prefix, byte[] content) {
-                    if (LogicalConfig.PROBE_PREFIX.equals(prefix) && outstanding != null
-                            && outstanding.equals(new String(content, StandardCharsets.UTF_8))) {
+                    String token = outstanding;
+                    if (LogicalConfig.PROBE_PREFIX.equals(prefix) && token != null
+                            && token.equals(new String(content, StandardCharsets.UTF_8))) {
                         metrics.probe(received - probeSentNanos);
                         outstanding = null;
                     }
@@ -429,15 +491,10 @@ final class LogicalSession implements Abortable {
         if (resyncReason != null && pending.isEmpty()) {
             String why = resyncReason;
             resyncReason = null;
-            checkPublication(); // throws when the identity cannot carry the id any more
-            replicaIdentityRefreshed();
+            LOG.info("{} ({}); resyncing", why, config.table().qualifiedTable());
             metrics.resync();
             listener.onResync(why);
         }
-    }
-
-    private void replicaIdentityRefreshed() {
-        LOG.info("replica identity of {} is now '{}'; resyncing", config.table().qualifiedTable(), replicaIdentity);
     }
 
     private void onChange(char kind, PgOutputDecoder.Relation r, PgOutputDecoder.Tuple oldKey, PgOutputDecoder.Tuple newRow, long received) {
@@ -529,6 +586,8 @@ final class LogicalSession implements Abortable {
         String sql = serverVersion >= 170000 ? "SELECT pg_logical_emit_message(false, ?, ?, true)"
                 : "SELECT pg_logical_emit_message(false, ?, ?)";
         probeSentNanos = System.nanoTime();
+        // Set before the message is emitted: it may come back through the stream before execute() returns.
+        outstanding = token;
         try (PreparedStatement ps = control.prepareStatement(sql)) {
             ps.setString(1, LogicalConfig.PROBE_PREFIX);
             ps.setString(2, token);
@@ -537,7 +596,6 @@ final class LogicalSession implements Abortable {
             throw new SQLException("heartbeat probe failed on the control connection within its " + config.probeDeadline().toMillis()
                     + " ms socket timeout: " + e.getMessage(), e.getSQLState(), e);
         }
-        outstanding = token;
     }
 
     /** Reads the slot's lag; a slot that is gone or invalidated ends the session (the next one recreates it). */
@@ -558,8 +616,8 @@ final class LogicalSession implements Abortable {
         }
     }
 
-    @Override
-    public void abort() {
+    /** Aborts both connections so that blocked calls fail at once. Any thread; never throws. */
+    void abort() {
         Connection r = replication;
         if (r != null) {
             ListenerConnection.abort(r);

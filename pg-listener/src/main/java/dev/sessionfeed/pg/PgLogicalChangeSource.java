@@ -35,7 +35,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *   <li><b>Liveness</b>: every {@link Builder#probeInterval} (2 s) a second, ordinary connection emits a logical
  *       decoding message ({@code pg_logical_emit_message}) that must come back through the stream within
  *       {@link Builder#probeDeadline} (3 s); a killed walsender, a half-open or frozen connection is found within
- *       about interval + deadline, and a read stalled inside a message is aborted by a watchdog. The message is
+ *       about interval + deadline (also a read stalled inside a message: the stream thread blocks in
+ *       {@code PGReplicationStream.read()}, so an idle stream costs no CPU, and the control thread aborts it). The message is
  *       also the heartbeat that lets the slot advance on an otherwise idle database.</li>
  *   <li><b>Reconnect forever</b> with capped exponential backoff and equal jitter ({@link Builder#reconnectBackoff},
  *       100 ms to 5 s); a polling fallback ({@link Builder#fallback}) keeps the feed correct meanwhile (status
@@ -53,7 +54,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * connection; PostgreSQL 14 or later with {@code wal_level = logical}. A transaction that changes more than
  * {@link Builder#maxTransactionRows} sessions becomes one resync instead of its rows; a TRUNCATE a full read.
  *
- * <p>Threading: thread-safe. A stream thread ({@value #THREAD_NAME}) and a watchdog thread, plus the default
+ * <p>Threading: thread-safe. A stream thread ({@value #THREAD_NAME}) and, per connection, a control thread (probes and
+ * checks), plus the default
  * fallback's poller; listener calls come from the stream thread (and the fallback's while it is active).
  * {@link #close()} is idempotent: it aborts both connections, joins the threads (bounded) and closes a fallback it
  * created.
@@ -72,7 +74,6 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
     private final Fallback fallback;
     private final ListenerMetrics metrics = new ListenerMetrics();
     private final LogicalWarnings warnings = new LogicalWarnings();
-    private final Watchdog watchdog;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ListenerHealth health;
@@ -84,7 +85,6 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
         this.target = ConnectionSource.withoutQuery(config.url());
         this.fallback = Fallback.of(config.fallback(), config.noFallback(), polling, config.table(), config.fallbackInterval(),
                 config.threadFactory());
-        this.watchdog = new Watchdog(config.stalledWaitBound(), config.probeDeadline(), target, "a replication read");
     }
 
     /**
@@ -123,15 +123,15 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
         }
         PgPublicationInstaller publication = PgPublicationInstaller.builder().table(config.table())
                 .publication(config.publication()).build();
-        LogicalLoop l = new LogicalLoop(config, publication, listener, h, metrics, watchdog, warnings, fallback != null, target);
-        loop = l;
         ThreadFactory host = config.threadFactory();
+        ThreadFactory control = host != null ? host : NamedThreadFactory.single(LogicalConfig.CONTROL_THREAD_NAME);
+        LogicalLoop l = new LogicalLoop(config, publication, listener, h, metrics, control, warnings, fallback != null, target);
+        loop = l;
         Thread t = (host != null ? host : NamedThreadFactory.single(LogicalConfig.THREAD_NAME)).newThread(l);
         if (t == null) {
             throw new IllegalStateException("threadFactory returned null");
         }
         thread = t;
-        watchdog.start(host != null ? host : NamedThreadFactory.single(LogicalConfig.WATCHDOG_THREAD_NAME));
         t.start();
     }
 
@@ -187,7 +187,8 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
 
     /**
      * Stops streaming: aborts both connections (a temporary slot disappears with them), joins the stream thread for at
-     * most the probe deadline + 2 s and the watchdog for 1 s, closes a fallback this source created. Idempotent.
+     * most the probe deadline + 2 s (its control thread is joined by it), closes a fallback this source created.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -203,7 +204,6 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
             l.stop();
         }
         Threads.joinBounded(thread, config.stalledWaitBound().plusSeconds(1), LOG, "its current connect attempt");
-        watchdog.close();
         if (fallback != null) {
             fallback.close();
         }
@@ -435,7 +435,7 @@ public final class PgLogicalChangeSource implements SessionChangeSource {
         }
 
         /**
-         * The host's thread factory for the stream, watchdog and default fallback threads. Default: SessionFeed's
+         * The host's thread factory for the stream, control and default fallback threads. Default: SessionFeed's
          * named daemon threads.
          *
          * @param factory the factory

@@ -23,29 +23,17 @@ final class Watchdog {
     private final Duration stalledWaitBound;
     private final long periodMillis;
     private final String target;
-    private final String what;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private volatile Abortable waitingOn;
+    private volatile ListenerConnection waitingOn;
     private volatile long waitDeadlineNanos;
     private volatile String stallReason;
     private volatile Thread thread;
 
     Watchdog(ListenerConfig config, String target) {
-        this(config.stalledWaitBound(), config.probeDeadline(), target, "a notification wait");
-    }
-
-    /**
-     * @param stalledWaitBound how long one wait may last before the connection is aborted (for the messages)
-     * @param probeDeadline    the source's probe deadline (sets how often the watchdog checks)
-     * @param target           where the connection goes, for logs
-     * @param what             what a wait is, for the stall reason ("a notification wait", "a replication read")
-     */
-    Watchdog(Duration stalledWaitBound, Duration probeDeadline, String target, String what) {
-        this.stalledWaitBound = stalledWaitBound;
-        this.periodMillis = Math.max(50, Math.min(250, probeDeadline.toMillis() / 4));
+        this.stalledWaitBound = config.stalledWaitBound();
+        this.periodMillis = Math.max(50, Math.min(250, config.probeDeadline().toMillis() / 4));
         this.target = target;
-        this.what = what;
     }
 
     /** Starts the watchdog thread. */
@@ -59,7 +47,7 @@ final class Watchdog {
     }
 
     /** The listener thread is about to wait on {@code c} for at most {@code timeoutMillis}. */
-    void arm(Abortable c, long timeoutMillis, Duration grace) {
+    void arm(ListenerConnection c, long timeoutMillis, Duration grace) {
         waitDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) + grace.toNanos();
         waitingOn = c;
     }
@@ -97,13 +85,13 @@ final class Watchdog {
     }
 
     private void check() {
-        Abortable c = waitingOn;
+        ListenerConnection c = waitingOn;
         if (c != null && System.nanoTime() - waitDeadlineNanos > 0 && c == waitingOn) {
             waitingOn = null;
             long overMillis = stalledWaitBound.toMillis();
-            stallReason = what + " lasted over " + overMillis
+            stallReason = "a notification wait lasted over " + overMillis
                     + " ms (the connection stalled in the middle of a message: frozen or half-open)";
-            LOG.warn("connection to {} stalled inside {} for over {} ms; aborting it", target, what, overMillis);
+            LOG.warn("listener connection to {} stalled inside a notification read for over {} ms; aborting it", target, overMillis);
             c.abort();
         }
     }

@@ -134,7 +134,8 @@ class PgLogicalFeedEndToEndTest {
         await().atMost(WAIT).until(() -> !client.sessions().containsKey("l-1") && client.sessions().containsKey("l-2"));
         awaitClientEqualsTable();
         assertThat(rowReads.get()).as("sessions re-read by id").isZero();
-        assertThat(feed.stats().rowsApplied()).isGreaterThanOrEqualTo(5);
+        // Changes of one session that arrive while a batch is applied are merged (the latest row wins).
+        assertThat(feed.stats().rowsApplied()).isGreaterThanOrEqualTo(4);
         assertThat(source.stats().received()).isGreaterThanOrEqualTo(5);
 
         db.execute("TRUNCATE chat_sessions");
@@ -151,12 +152,14 @@ class PgLogicalFeedEndToEndTest {
                 + " 'a-1', NULL, repeat('\u00fc', 600), '2026-12-04 10:00:00.123456+00', now(), now() - interval '1 hour',"
                 + " '2026-12-04 10:00:01.5+05:30', 7, now())");
         await().atMost(WAIT).until(() -> client.sessions().containsKey("d-1"));
+        awaitClientEqualsTable(); // the metrics read that follows the row (rowMetricsInterval) is in too
+        long fullReads = feed.stats().rebuildsFull();
         long seq = feed.current().seq();
         ChatSession decoded = client.sessions().get("d-1");
         assertThat(decoded.subject()).hasSize(500).endsWith("\u2026");
         // A full read of the same row publishes nothing: the decoded session equals the read one, field by field.
         feed.requestResync("test");
-        await().atMost(WAIT).until(() -> feed.stats().rebuildsFull() >= 2);
+        await().atMost(WAIT).until(() -> feed.stats().rebuildsFull() > fullReads);
         assertThat(feed.current().seq()).isEqualTo(seq);
         assertThat(rowReads.get()).isZero();
         awaitClientEqualsTable();
@@ -229,5 +232,33 @@ class PgLogicalFeedEndToEndTest {
                 .isEqualTo("logical replication unavailable: the role lacks the REPLICATION privilege; polling fallback active");
         SessionFixtures.insertSession(db, "r-1", "waiting");
         await().atMost(WAIT).until(() -> client.sessions().containsKey("r-1"));
+    }
+
+    @Test
+    void aPermanentSlotSurvivesTheSourceReportsItsLagAndIsReused() {
+        try {
+            PgLogicalChangeSource first = startFeed(sourceBuilder().permanentSlot("sf_e2e_slot"));
+            awaitLive(first);
+            SessionFixtures.insertSession(db, "s-1", "waiting");
+            await().atMost(WAIT).until(() -> client.sessions().containsKey("s-1"));
+            await().atMost(WAIT).until(() -> first.stats().slotLagBytes().isPresent());
+            feed.close();
+            assertThat(db.queryForLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'sf_e2e_slot' AND NOT temporary"))
+                    .isEqualTo(1);
+            SessionFixtures.insertSession(db, "s-2", "waiting"); // while nobody streams: the resync reads it
+            PgLogicalChangeSource second = startFeed(sourceBuilder().permanentSlot("sf_e2e_slot"));
+            awaitLive(second);
+            SessionFixtures.updateStatus(db, "s-1", "active");
+            awaitClientEqualsTable();
+            assertThat(rowReads.get()).isZero();
+        } finally {
+            if (feed != null) {
+                feed.close();
+                feed = null;
+            }
+            await().atMost(WAIT).until(() -> db.queryForLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'sf_e2e_slot'"
+                    + " AND active") == 0);
+            db.queryForLong("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE slot_name = 'sf_e2e_slot'");
+        }
     }
 }
