@@ -230,6 +230,35 @@ class SessionFeedMetricsTest {
     }
 
     @Test
+    void aSecondFeedWithTheSameNamesAndTagsIsRefusedNotSilentlyMerged() throws Exception {
+        try (Deployment d = Deployment.start(db)) {
+            d.metrics.bindTo(d.registry); // the same binder again: harmless
+            try (SessionFeedMetrics same = SessionFeedMetrics.builder(d.feed).build();
+                 SessionFeedMetrics tagged = SessionFeedMetrics.builder(d.feed).tag("feed", "other").build()) {
+                int before = d.registry.getMeters().size();
+                assertThatThrownBy(() -> same.bindTo(d.registry)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("sessionfeed.feed.signals").hasMessageContaining("tag");
+                assertThat(d.registry.getMeters()).hasSize(before);
+                tagged.bindTo(d.registry);
+                assertThat(d.registry.get("sessionfeed.feed.signals").tag("feed", "other").meter()).isNotNull();
+            }
+            assertThat(d.registry.find("sessionfeed.feed.signals").tag("feed", "other").meter()).isNull();
+            assertThat(d.registry.find("sessionfeed.feed.signals").meters()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTaggedFeedBoundFirstDoesNotBlockAnUntaggedOne() throws Exception {
+        try (Deployment d = Deployment.start(db);
+             SessionFeedMetrics tagged = SessionFeedMetrics.builder(d.feed).tag("feed", "other").build()) {
+            SimpleMeterRegistry r = new SimpleMeterRegistry();
+            tagged.bindTo(r);
+            d.metrics.bindTo(r);
+            assertThat(r.find("sessionfeed.feed.signals").meters()).hasSize(2);
+        }
+    }
+
+    @Test
     void commonTagsAreOnEveryMeter() throws Exception {
         try (Deployment d = Deployment.start(db)) {
             SimpleMeterRegistry tagged = new SimpleMeterRegistry();
