@@ -14,6 +14,10 @@ import jakarta.annotation.Resource;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.annotation.WebListener;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Collections;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,7 @@ public class AdminFeedListener extends SessionFeedServletListener {
     private DataSource dataSource;
 
     private volatile SessionFeed feed;
+    private volatile PollingChangeSource fallback;
 
     /** For the server. */
     public AdminFeedListener() {
@@ -69,6 +74,9 @@ public class AdminFeedListener extends SessionFeedServletListener {
             f.start();
         } catch (RuntimeException e) {
             f.close();
+            if (fallback != null) {
+                fallback.close();
+            }
             throw e;
         }
         feed = f;
@@ -83,10 +91,33 @@ public class AdminFeedListener extends SessionFeedServletListener {
             return PollingChangeSource.builder(dataSource).build();
         }
         PgTriggerInstaller.defaults().install(dataSource); // idempotent
+        // While LISTEN is down, poll through the server's pool rather than opening connections of our own. A fallback
+        // we pass in is ours to close (the listener closes only the default one it builds itself): forgetting that
+        // left one sessionfeed-poller thread, and with it this WAR's class loader, behind per redeploy.
+        PollingChangeSource polling = PollingChangeSource.builder(dataSource).build();
+        fallback = polling;
         return PgNotifyChangeSource.builder(settings.listenUrl().get(), settings.listenUser(), settings.listenPassword())
-                // While LISTEN is down, poll through the server's pool rather than opening connections of our own.
-                .fallback(PollingChangeSource.builder(dataSource).build())
+                .fallback(polling)
                 .build();
+    }
+
+    /**
+     * pgjdbc registers itself with the JVM-wide {@link DriverManager} when its class is first loaded; from
+     * {@code WEB-INF/lib} that would keep the undeployed WAR's class loader (every class and static of it) for as
+     * long as the server runs. Tomcat deregisters such drivers for its applications; WildFly and Payara do not.
+     * Only drivers this WAR's class loader defined are touched, never the server's.
+     */
+    private static void deregisterBundledDrivers() {
+        ClassLoader own = AdminFeedListener.class.getClassLoader();
+        for (Driver d : Collections.list(DriverManager.getDrivers())) {
+            if (d.getClass().getClassLoader() == own) {
+                try {
+                    DriverManager.deregisterDriver(d);
+                } catch (SQLException | SecurityException e) {
+                    log.warn("cannot deregister the JDBC driver {} of this application: {}", d.getClass().getName(), e.toString());
+                }
+            }
+        }
     }
 
     @Override
@@ -104,7 +135,12 @@ public class AdminFeedListener extends SessionFeedServletListener {
             if (f != null) {
                 f.close();
             }
-            BundledDrivers.deregister(AdminFeedListener.class.getClassLoader());
+            PollingChangeSource p = fallback;
+            fallback = null;
+            if (p != null) {
+                p.close();
+            }
+            deregisterBundledDrivers();
             log.info("SessionFeed stopped in {}", event.getServletContext().getContextPath());
         }
     }
