@@ -24,23 +24,16 @@ import java.util.zip.ZipInputStream;
  * (asadmin commands), pgjdbc from {@code --addlibs}, the settings from {@code --systemProperties}. Payara Micro has
  * no remote deployment; an exploded WAR is undeployed and deployed again when its {@code .reload} file is touched.
  */
-final class PayaraMicroServer implements AppServer {
+final class PayaraMicroServer extends LaunchedServer {
 
     private static final Pattern READY = Pattern.compile("Payara Micro [^ ]+ \\(build \\d+\\) ready in ([\\d,.]+) \\(ms\\)");
     private static final Pattern DEPLOYED_IN = Pattern.compile("sessionfeed was successfully deployed in ([\\d,.]+) milliseconds");
 
     private final Path app;
-    private final ServerProcess process;
-    private final int httpPort;
-    private final double startSeconds;
-    private final double deploySeconds;
 
     private PayaraMicroServer(Path app, ServerProcess process, int httpPort, double startSeconds, double deploySeconds) {
+        super(process, httpPort, startSeconds, deploySeconds);
         this.app = app;
-        this.process = process;
-        this.httpPort = httpPort;
-        this.startSeconds = startSeconds;
-        this.deploySeconds = deploySeconds;
     }
 
     static PayaraMicroServer start(Path payaraJar, Path pgjdbc, Path war, Path work, TestDatabase db) throws IOException {
@@ -168,33 +161,9 @@ final class PayaraMicroServer implements AppServer {
         return "Payara Micro";
     }
 
-    @Override
-    public int httpPort() {
-        return httpPort;
-    }
 
-    @Override
-    public long jvmPid() {
-        return process.jvmPid();
-    }
 
-    @Override
-    public double startSeconds() {
-        return startSeconds;
-    }
 
-    @Override
-    public double deploySeconds() {
-        return deploySeconds;
-    }
 
-    @Override
-    public String console() {
-        return process.console();
-    }
 
-    @Override
-    public void close() {
-        process.close();
-    }
 }

@@ -24,24 +24,18 @@ import java.util.stream.Stream;
  * {@code standalone/} to a fresh base directory, adds the test users to the ApplicationRealm's property files,
  * starts with a port offset, and deploys by the deployment scanner's marker files.
  */
-final class WildFlyServer implements AppServer {
+final class WildFlyServer extends LaunchedServer {
 
     private static final String WAR = "sessionfeed.war";
     private static final Pattern SERVER_STARTED = Pattern.compile("WFLYSRV0025");
 
     private final Path base;
     private final Path war;
-    private final ServerProcess process;
-    private final int httpPort;
-    private final double startSeconds;
-    private double deploySeconds;
 
     private WildFlyServer(Path base, Path war, ServerProcess process, int httpPort, double startSeconds) {
+        super(process, httpPort, startSeconds, Double.NaN);
         this.base = base;
         this.war = war;
-        this.process = process;
-        this.httpPort = httpPort;
-        this.startSeconds = startSeconds;
     }
 
     static WildFlyServer start(Path home, Path pgjdbc, Path war, Path work, TestDatabase db, Map<String, String> users,
@@ -69,7 +63,7 @@ final class WildFlyServer implements AppServer {
             WildFlyServer server = new WildFlyServer(base, war, p, httpPort, p.secondsSinceLaunch());
             long t0 = System.nanoTime();
             server.deploy(1);
-            server.deploySeconds = (System.nanoTime() - t0) / 1e9;
+            server.deployTook((System.nanoTime() - t0) / 1e9);
             return server;
         } catch (RuntimeException | Error e) {
             p.close();
@@ -164,35 +158,11 @@ final class WildFlyServer implements AppServer {
         return "WildFly";
     }
 
-    @Override
-    public int httpPort() {
-        return httpPort;
-    }
 
-    @Override
-    public long jvmPid() {
-        return process.jvmPid();
-    }
 
-    @Override
-    public double startSeconds() {
-        return startSeconds;
-    }
 
-    @Override
-    public double deploySeconds() {
-        return deploySeconds;
-    }
 
-    @Override
-    public String console() {
-        return process.console();
-    }
 
-    @Override
-    public void close() {
-        process.close();
-    }
 
     static String md5Hex(String s) {
         try {
