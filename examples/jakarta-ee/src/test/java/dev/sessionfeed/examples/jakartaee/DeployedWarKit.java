@@ -262,8 +262,8 @@ abstract class DeployedWarKit {
         List<Long> loadersNow = jvm.liveInstancesPerLoader("dev.sessionfeed.FeedStatus");
         try {
             // An old deployment's class loader stays reachable for up to pgjdbc's cleaner-thread TTL (30 s) after
-            // undeploy. Both servers then still keep the last undeployed application reachable (open, see
-            // docs/jakarta-ee.md): at most one old loader, never one per redeploy.
+            // undeploy. Both servers then still keep the last undeployed application reachable (on WildFly from an
+            // idle worker thread's last request, see docs/jakarta-ee.md): at most one old loader, never one per redeploy.
             await("the old deployments' class loaders are collected").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
                     .until(() -> jvm.liveInstancesPerLoader("dev.sessionfeed.FeedStatus").size() <= 2);
         } finally {
