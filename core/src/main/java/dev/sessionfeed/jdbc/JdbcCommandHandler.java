@@ -44,6 +44,15 @@ import javax.sql.DataSource;
  *       the same command id may be retried.</li>
  * </ul>
  *
+ * <p>Any key type of {@link SessionKey}: the session id is bound with the key column's type (read from the catalog on
+ * the first command or by {@link #verify()}), and an id that no row of that type can have ({@code "abc"} for a
+ * {@code bigint} key) is {@link CommandFailure#NOT_FOUND}. An enum status is written untyped (PostgreSQL takes the
+ * column's type), a {@linkplain SessionTable.Builder#statusCodes coded} one as its code; {@code ended_at} and
+ * {@code updated_at} are written only when they are columns, not expressions. With a
+ * {@linkplain SessionTable.Builder#view view}, commands update the base {@linkplain SessionTable#qualifiedTable() table}.
+ * {@link #verify()} checks both tables at start-up and names the SQL that creates a missing commands table;
+ * {@link #installTable()} creates it.
+ *
  * <p>Idempotency: each command runs in one {@code READ COMMITTED} transaction that first inserts its id into the
  * commands table ({@code sessionfeed_commands} of the shipped schema, primary key {@code command_id}) with
  * {@code ON CONFLICT DO NOTHING}, locks the session row, changes it and stores the outcome. A command whose id is

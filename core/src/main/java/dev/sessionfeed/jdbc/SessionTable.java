@@ -39,9 +39,9 @@ public final class SessionTable {
 
     /** The model fields that map to columns, with their default column names. */
     public enum Column {
-        /** Primary key ({@code text}). */
+        /** Primary key: {@code text}, {@code varchar}, {@code uuid}, {@code bigint} or {@code integer} (see {@link SessionKey}). */
         ID("session_id"),
-        /** Status ({@code text not null}). */
+        /** Status: {@code text}, an enum type, or an integer code with {@link Builder#statusCodes}. */
         STATUS("status"),
         /** Visitor id. */
         VISITOR_ID("visitor_id"),
