@@ -10,6 +10,7 @@ import dev.sessionfeed.benchmarks.scenarios.DbLoadScenario;
 import dev.sessionfeed.benchmarks.scenarios.FloorScenario;
 import dev.sessionfeed.benchmarks.scenarios.HeapScenario;
 import dev.sessionfeed.benchmarks.scenarios.JmhScenario;
+import dev.sessionfeed.benchmarks.scenarios.KeysScenario;
 import dev.sessionfeed.benchmarks.scenarios.RecoveryScenario;
 import dev.sessionfeed.benchmarks.scenarios.LatencyScenario;
 import java.util.List;
@@ -22,6 +23,7 @@ final class Suite {
 
     static List<Scenario> all() {
         return List.of(new FloorScenario(), new LatencyScenario(), new DbLoadScenario(), new BurstScenario(), new FanoutScenario(),
-                new BytesScenario(), new StalledScenario(), new AttackScenario(), new HeapScenario(), new RecoveryScenario(), new JmhScenario());
+                new BytesScenario(), new StalledScenario(), new AttackScenario(), new HeapScenario(), new RecoveryScenario(), new KeysScenario(),
+                new JmhScenario());
     }
 }

@@ -37,6 +37,33 @@ final class CatalogCheck {
     private CatalogCheck() {
     }
 
+    /** A check that reads the catalog on a connection. */
+    @FunctionalInterface
+    interface Check {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs a check on a connection of its own, leaving no transaction open on it (a connection not in auto-commit
+     * mode is rolled back: the check only reads).
+     *
+     * @param what what is checked, for the message
+     * @throws dev.sessionfeed.SessionFeedException naming {@code what} and the failure
+     */
+    static void onOwnConnection(javax.sql.DataSource dataSource, String what, Check check) {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                check.run(c);
+            } finally {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            }
+        } catch (SQLException e) {
+            throw new dev.sessionfeed.SessionFeedException("checking " + what + " against the catalog failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The columns of a relation, name → type (as {@code format_type} prints it), or null when it does not exist. */
     static Map<String, String> columns(Connection c, String qualifiedRelation) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, a.attname, format_type(a.atttypid, a.atttypmod)"
@@ -97,7 +124,7 @@ final class CatalogCheck {
             }
         }
         Map<Column, String[]> types = fieldTypes(c, t);
-        key(t, t.relation(), String.valueOf(idColumn), types.get(Column.ID)[0]);
+        key(t, name(t), String.valueOf(idColumn), types.get(Column.ID)[0]);
         for (Map.Entry<Column, String[]> e : types.entrySet()) {
             checkFieldType(t, e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
@@ -152,7 +179,7 @@ final class CatalogCheck {
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
                 // Syntax or an undefined column in an expression or the query: the host's SQL, named.
-                throw new SQLException("the session mapping of " + t.relation() + " does not fit: " + e.getMessage()
+                throw new SQLException("the session mapping of " + name(t) + " does not fit: " + e.getMessage()
                         + " (check SessionTable's expressions and query)", e.getSQLState(), e);
             }
             throw e;
@@ -194,9 +221,14 @@ final class CatalogCheck {
 
     private static String describe(SessionTable t, Column col) {
         String name = t.column(col);
-        return name != null ? "column \"" + name + "\" of " + t.relation()
+        return name != null ? "column \"" + name + "\" of " + name(t)
                 : "the expression of " + col.name().toLowerCase(Locale.ROOT) + " (" + SessionColumns.sample(t.expression(col)) + ") on "
-                        + t.relation();
+                        + name(t);
+    }
+
+    /** The relation sessions are read from, for a message: a query shortened and escaped. */
+    static String name(SessionTable t) {
+        return t.query() != null ? "the sessions query '" + SessionColumns.sample(t.query()) + "'" : t.relation();
     }
 
     static SQLException missing(String relation, String column, Column field, Map<String, String> found) {

@@ -326,19 +326,8 @@ public final class JdbcCommandHandler implements CommandHandler {
      *                              when it is missing or lacks a column, or when the database cannot be reached
      */
     public JdbcCommandHandler verify() {
-        try (Connection c = dataSource.getConnection()) {
-            try {
-                keys(c);
-            } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            }
-            return this;
-        } catch (SQLException e) {
-            throw new SessionFeedException("checking " + table.qualifiedTable() + " and " + commandsTable
-                    + " against the catalog failed: " + e.getMessage(), e);
-        }
+        CatalogCheck.onOwnConnection(dataSource, table.qualifiedTable() + " and " + commandsTable, this::keys);
+        return this;
     }
 
     /**

@@ -212,19 +212,8 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
      *                              not fit, or when the database cannot be reached
      */
     public JdbcSnapshotBuilder verify() {
-        try (Connection c = dataSource.getConnection()) {
-            try {
-                key(c);
-            } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            }
-            return this;
-        } catch (SQLException e) {
-            throw new SessionFeedException("checking the session mapping of " + table.qualifiedTable() + " against the catalog failed: "
-                    + e.getMessage(), e);
-        }
+        CatalogCheck.onOwnConnection(dataSource, "the session mapping of " + table.qualifiedTable(), this::key);
+        return this;
     }
 
     /**

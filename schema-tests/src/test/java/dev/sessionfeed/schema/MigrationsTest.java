@@ -51,6 +51,22 @@ class MigrationsTest {
     }
 
     @Test
+    void theFirstTwoMigrationsAreTheShippedSchemaSql() throws Exception {
+        // The versioned files are frozen copies; schema.sql (for tests and the demo) must say the same.
+        assertThat(statements("sessionfeed/migration/postgresql/V1__sessionfeed_chat_sessions.sql")
+                + statements("sessionfeed/migration/postgresql/V2__sessionfeed_commands.sql"))
+                .isEqualTo(statements("sessionfeed/schema.sql"));
+    }
+
+    private static String statements(String resource) throws java.io.IOException {
+        try (java.io.InputStream in = MigrationsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        }
+    }
+
+    @Test
     void liquibaseRunsTheShippedChangelog() throws Exception {
         TestDatabase db = PostgresServer.shared().createDatabase("liquibase");
         for (int run = 0; run < 2; run++) {
