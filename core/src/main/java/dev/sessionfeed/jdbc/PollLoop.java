@@ -49,6 +49,9 @@ final class PollLoop implements FallbackPoller {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong pollNanos = new AtomicLong();
+    private final AtomicLong lastPollNanos = new AtomicLong(-1);
 
     // Guarded by lock.
     private boolean suspended;
@@ -187,9 +190,10 @@ final class PollLoop implements FallbackPoller {
         return status;
     }
 
-    /** The counters: received, resyncs, reconnects. */
+    /** The counters: received, resyncs, reconnects, and the successful polls with their time as probes. */
     SourceStats stats() {
-        return SourceStats.builder().received(received.get()).resyncs(resyncs.get()).reconnects(reconnects.get()).build();
+        return SourceStats.builder().received(received.get()).resyncs(resyncs.get()).reconnects(reconnects.get())
+                .probes(polls.get(), pollNanos.get()).lastProbeRoundTripNanos(lastPollNanos.get()).build();
     }
 
     @Override
@@ -254,8 +258,13 @@ final class PollLoop implements FallbackPoller {
 
     private void pollOnce(long gen) {
         List<Object> current;
+        long t0 = System.nanoTime();
         try {
             current = query.fingerprint();
+            long took = System.nanoTime() - t0;
+            pollNanos.addAndGet(took);
+            lastPollNanos.set(took);
+            polls.incrementAndGet();
         } catch (SQLException | RuntimeException e) {
             boolean first;
             lock.lock();

@@ -19,24 +19,42 @@ import javax.sql.DataSource;
  *
  * <h2>Detection</h2>
  * Every {@linkplain Builder#interval interval} (default 1 s) one query computes a fingerprint of the sessions in
- * scope. The default query returns {@code count(*)}, {@code max(updated_at)} and the sum of {@code updated_at}
- * (as epoch microseconds) over the {@linkplain SessionTable scope}:
+ * scope; when it differs from the previous poll's, the source reports a resync. How the fingerprint is computed is
+ * the {@linkplain Builder#detection detection mode}:
  * <ul>
- *   <li>an insert into the scope raises the count;</li>
- *   <li>an update (which must set {@code updated_at}, as the shipped schema's users do) changes the sum, even when
- *       a transaction that started earlier commits later with an older {@code updated_at} than the current
- *       maximum;</li>
- *   <li>a delete, and a move out of the scope (archived, or ended longer ago than the retention), lowers the
- *       count and the sum.</li>
+ *   <li>{@link Detection#XMIN} (the default): the number of rows in {@linkplain SessionTable scope} and the sum of a
+ *       hash of each row's id and {@code xmin} (the transaction that wrote the row version). Every committed write is
+ *       caught, whoever made it and whatever it set: an {@code UPDATE} that sets only {@code status} (psql, an ORM, a
+ *       batch job), an insert, a delete, a row leaving the scope (archived, or ended longer ago than the retention,
+ *       with no write at all) and so a change of which sessions are the newest {@code maxSessions}. It reads no
+ *       column values, so it is also the cheapest per poll; a write of a column no dashboard shows costs a full read
+ *       too (at most one per interval). On a relation without {@code xmin} (a view) the source detects by
+ *       {@code CONTENT} instead, once, with an INFO line.</li>
+ *   <li>{@link Detection#CONTENT}: the number of rows in scope and the sum of a 64-bit hash of each row <em>as the
+ *       snapshot builder reads it</em> (every mapped column and attribute, text cut to {@code maxTextLength} in SQL
+ *       as the read does): ignores writes of unshown columns and sees data a view joins from other tables, at about
+ *       three times the cost of {@code XMIN}. Being a function of the content only, it cannot see a change that is
+ *       made after a poll, read by the feed (through a resync, a refresh or the reconcile) and undone before the next
+ *       poll: the undoing is then shown at the next change or reconcile.</li>
+ *   <li>{@link Detection#UPDATED_AT}: count, maximum and sum of {@code updated_at} over the scope. It sees an update
+ *       only if the writer moves {@code updated_at}; choose it only when every writer does (or a trigger does it for
+ *       them, such as {@code PgTriggerInstaller...touchUpdatedAt(true)}).</li>
  * </ul>
- * A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
- * rows it returns.
+ * All three are set-based, never a watermark ("rows newer than the last poll"): the fingerprint is a function of
+ * the committed rows the poll's statement sees. So a transaction that began before a poll and commits after it is
+ * caught by the next poll, whatever its start time or transaction id; VACUUM FREEZE, xid wraparound and
+ * subtransactions cannot hide a change (see {@link Detection#XMIN}). Measured cost per poll: BENCHMARKS.md, scenario
+ * "polling", and docs/core.md, "Polling change detection".
  *
- * <p>When the fingerprint differs from the previous poll's, the source calls
+ * <p>A host can {@linkplain Builder#detectionQuery replace the query}; the fingerprint is then all values of all
+ * rows it returns. A custom metrics query that reads other tables or columns is not covered by any mode: those
+ * changes appear with the feed's periodic reconcile.
+ *
+ * <p>When the fingerprint changes, the source calls
  * {@link ChangeListener#onResync(String) onResync("polling detected a change")}: a fingerprint cannot say which
- * sessions changed, so the feed re-reads everything. That is what makes polling cheap per interval (one small
- * aggregate query however many admins are connected) and expensive per change (a full read); it is meant for
- * low write rates or as a fallback.
+ * sessions changed, so the feed re-reads everything. That is what makes polling cheap per interval (one aggregate
+ * query returning one row however many admins are connected) and expensive per change (a full read); it is meant
+ * for low write rates or as a fallback.
  *
  * <h2>Lifecycle and health</h2>
  * <ul>
@@ -73,7 +91,7 @@ public final class PollingChangeSource implements SessionChangeSource {
     private final Duration interval;
 
     private PollingChangeSource(Builder b) {
-        DetectionQuery query = new DetectionQuery(b.dataSource, b.table, b.detectionQuery, b.queryTimeout);
+        DetectionQuery query = new DetectionQuery(b.dataSource, b.table, b.detection, b.detectionQuery, b.queryTimeout);
         this.tableName = b.table.qualifiedTable();
         this.interval = b.interval;
         ThreadFactory tf = b.threadFactory != null ? b.threadFactory : NamedThreadFactory.single("sessionfeed-poller");
@@ -92,14 +110,32 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
-     * The default change-detection query for a table mapping (two parameters: the scope's hidden statuses and
-     * retention).
+     * The default change-detection query for a table mapping: the one of {@link Detection#XMIN} (two parameters:
+     * the scope's hidden statuses and retention), for a relation that has {@code xmin}; on a view the source uses
+     * {@link Detection#CONTENT}'s.
      *
      * @param t the table mapping
      * @return the SQL text
+     * @throws NullPointerException naming {@code table}
      */
     public static String defaultDetectionQuery(SessionTable t) {
-        return DetectionQuery.defaultSql(t);
+        return detectionQuery(t, Detection.XMIN);
+    }
+
+    /**
+     * The built-in change-detection query of a mode for a table mapping (two parameters: the scope's hidden statuses
+     * as a {@code text[]} and the retention in microseconds). Useful to inspect the query plan, or as the start of a
+     * custom query.
+     *
+     * @param t         the table mapping
+     * @param detection the mode
+     * @return the SQL text
+     * @throws NullPointerException naming {@code table} or {@code detection}
+     */
+    public static String detectionQuery(SessionTable t, Detection detection) {
+        Objects.requireNonNull(t, "table");
+        Objects.requireNonNull(detection, "detection");
+        return DetectionQuery.sql(t, detection);
     }
 
     /**
@@ -126,8 +162,10 @@ public final class PollingChangeSource implements SessionChangeSource {
 
     /**
      * The stats snapshot: {@code received} counts polls that detected a change, {@code resyncs} all resyncs
-     * reported (including after start and recovery), {@code reconnects} recoveries after failed polls; the other
-     * values stay at their defaults.
+     * reported (including after start and recovery), {@code reconnects} recoveries after failed polls;
+     * {@code probes} / {@code probeRoundTripNanos} count the successful polls and their total time (borrowing the
+     * connection and running the detection query: the cost of polling), {@code lastProbeRoundTrip} is the last
+     * one's; the other values stay at their defaults.
      *
      * @return the counters
      */
@@ -151,6 +189,45 @@ public final class PollingChangeSource implements SessionChangeSource {
     }
 
     /**
+     * How a polling source computes the fingerprint it compares between polls. Every mode runs one aggregate query
+     * over the {@linkplain SessionTable scope} that returns one row; they differ in what they read and so in what
+     * they can see. Measured cost per poll: BENCHMARKS.md, scenario "polling".
+     */
+    public enum Detection {
+        /**
+         * The number of rows in scope and the sum of a 64-bit hash of each row as the snapshot builder reads it (every
+         * mapped column and attribute, text cut to {@code maxTextLength} in SQL). Catches every committed insert,
+         * update of a shown column (whether or not {@code updated_at} moves), delete and move out of the scope; a
+         * write of an unshown column is not a change; works for any relation the snapshot builder reads, including a
+         * view that joins other tables. It reads every shown value of every row in scope per poll. A change made after
+         * a poll, read by the feed and undone before the next poll (A → B → A) is not seen: the fingerprint is back to
+         * A's, while the feed shows B until the next change or the reconcile. Uses {@code hash_record_extended}
+         * (PostgreSQL 14+); where the server cannot hash a row that way (older servers, a column type without a hash
+         * function) it hashes the row's text form, once with an INFO line, at about twice the cost.
+         */
+        CONTENT,
+        /**
+         * Count, maximum and sum of {@code updated_at} over the scope: an update is seen only when the writer moves
+         * {@code updated_at}. For hosts whose every writer does (or whose trigger does it for them); inserts, deletes
+         * and moves out of the scope are seen either way.
+         */
+        UPDATED_AT,
+        /**
+         * The default: the number of rows in scope and the sum of a hash of each row's id and {@code xmin} (the
+         * transaction that wrote the row version). Every committed write makes a new row version with a new
+         * {@code xmin}, so every insert, update (of any column), delete and move out of the scope is caught, and a
+         * change undone before the next poll too (the undoing is another new version); it reads no column values, so
+         * it is the cheapest mode per poll and needs nothing from writers. A write of a column no dashboard shows also
+         * causes a full read (at most one per interval). Robust to VACUUM FREEZE (PostgreSQL 9.4+ keeps the raw
+         * {@code xmin}), wraparound (a row would need its own previous {@code xmin} back within one interval, 2^32
+         * transactions) and subtransactions (a rolled-back one leaves the old version, a released one commits with its
+         * parent), since it compares sets rather than a watermark. A relation without {@code xmin} (a view) is polled
+         * by {@link #CONTENT} instead, decided once at the first poll that finds the relation.
+         */
+        XMIN
+    }
+
+    /**
      * Builds a {@link PollingChangeSource}. Not thread-safe; every setter validates its value and names the
      * property and value when it rejects it.
      */
@@ -159,6 +236,7 @@ public final class PollingChangeSource implements SessionChangeSource {
         private SessionTable table = SessionTable.defaults();
         private Duration interval = Duration.ofSeconds(1);
         private Duration queryTimeout = Duration.ofSeconds(10);
+        private Detection detection = Detection.XMIN;
         private String detectionQuery;
         private ThreadFactory threadFactory;
 
@@ -202,7 +280,21 @@ public final class PollingChangeSource implements SessionChangeSource {
         }
 
         /**
-         * Replaces the default change-detection query ({@link #defaultDetectionQuery(SessionTable)}). It has no
+         * How changes are detected; see {@link Detection}. Default {@link Detection#XMIN}: every committed write,
+         * at the lowest cost per poll ({@link Detection#CONTENT} on a view). {@link Detection#CONTENT} ignores writes
+         * of unshown columns at about three times the cost; {@link Detection#UPDATED_AT} misses every write that does not
+         * move {@code updated_at}. A {@linkplain #detectionQuery custom query} replaces any of them.
+         *
+         * @param detection the mode
+         * @return this builder
+         */
+        public Builder detection(Detection detection) {
+            this.detection = Objects.requireNonNull(detection, "detection");
+            return this;
+        }
+
+        /**
+         * Replaces the built-in change-detection query ({@link #detectionQuery(SessionTable, Detection)}). It has no
          * parameters (write a literal {@code ?} as {@code ??}); all values of all rows it returns form the
          * fingerprint, and any difference between two polls causes a resync. It should be cheap (it runs every
          * interval) and must change whenever a session in scope is inserted, updated, deleted or leaves the scope.

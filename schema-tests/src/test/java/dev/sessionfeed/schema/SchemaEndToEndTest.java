@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -188,8 +187,6 @@ class SchemaEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(Schema.class)
-    @Disabled("needs the polling branch (issue 17's change detection that does not depend on updated_at): the default"
-            + " detection on this branch sums updated_at, which a status-only UPDATE leaves as it was. Enable on merge.")
     void pollingCatchesAStatusOnlyUpdate(Schema schema) {
         JdbcSnapshotBuilder snapshots = setUp(schema);
         String id = schema.insert(db, "waiting", "poll");

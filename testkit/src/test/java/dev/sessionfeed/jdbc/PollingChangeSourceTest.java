@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.internal.jdbc.FallbackPoller;
 import dev.sessionfeed.internal.jdbc.FallbackPollers;
+import dev.sessionfeed.jdbc.PollingChangeSource.Detection;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.testkit.PostgresServer;
@@ -18,6 +19,10 @@ import dev.sessionfeed.testkit.RecordingChangeListener;
 import dev.sessionfeed.testkit.SessionFeedPostgres;
 import dev.sessionfeed.testkit.SessionFixtures;
 import dev.sessionfeed.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 @SessionFeedPostgres
@@ -138,6 +145,223 @@ class PollingChangeSourceTest {
 
         await().atMost(retention.plus(DETECTION_DEADLINE)).until(() -> listener.resyncs().size() > before);
         assertThat(listener.lines()).last().isEqualTo("resync:polling detected a change");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAStatusOnlyUpdateThatLeavesUpdatedAtAlone(Detection detection) {
+        SessionFixtures.insertSession(db, "p1", "waiting");
+        startPolling(b -> b.detection(detection));
+        // The psql write: no updated_at, no trigger that sets it.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'p1'"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAnUpdateOfEveryMappedColumnAndAttributeWithoutUpdatedAt(Detection detection) {
+        db.executeScript("ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS priority integer NOT NULL DEFAULT 0");
+        SessionFixtures.insertSession(db, "m1", "active");
+        startPolling(b -> b.detection(detection).table(SessionTable.builder().attributeColumn("priority").build()));
+        List<String> assignments = List.of("status = 'waiting'", "visitor_id = 'v-new'", "visitor_name = 'Ada L.'",
+                "agent_id = 'a-new'", "agent_name = 'Grace H.'", "subject = 'a new subject'",
+                "created_at = created_at - interval '1 second'", "ended_at = now()", "first_response_at = now()",
+                "message_count = message_count + 1", "last_message_at = now() - interval '1 second'",
+                "updated_at = now() - interval '1 day'", "priority = priority + 1");
+        for (String assignment : assignments) {
+            assertDetected(() -> db.execute("UPDATE chat_sessions SET " + assignment + " WHERE session_id = 'm1'"));
+        }
+    }
+
+    @Test
+    void contentDetectionStaysQuietWhenOnlyAnUnmappedColumnChanges() {
+        SessionFixtures.insertSession(db, "n1", "ended");
+        startPolling(b -> b.detection(Detection.CONTENT));
+        // archived_at is not mapped: no dashboard shows it, so no full read is spent on it.
+        db.execute("UPDATE chat_sessions SET archived_at = now() WHERE session_id = 'n1'");
+        assertQuiet();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAChangeCommittedAfterAPollByATransactionThatBeganBeforeIt(Detection detection) throws SQLException {
+        assertCommittedLaterIsCaught(detection, "");
+    }
+
+    @Test
+    void updatedAtDetectionAlsoCatchesAChangeCommittedAfterAPollWithAnOlderUpdatedAt() throws SQLException {
+        assertCommittedLaterIsCaught(Detection.UPDATED_AT, ", updated_at = now()");
+    }
+
+    /**
+     * A transaction writes a row, a later one writes another and commits, polls see the later one (so any watermark,
+     * by time or by transaction id, now lies beyond the open transaction's), and only then the first one commits.
+     */
+    private void assertCommittedLaterIsCaught(Detection detection, String alsoSet) throws SQLException {
+        SessionFixtures.insertSession(db, "early", "waiting");
+        SessionFixtures.insertSession(db, "late", "waiting");
+        startPolling(b -> b.detection(detection));
+        try (Connection early = db.connect()) {
+            early.setAutoCommit(false);
+            try (Statement st = early.createStatement()) {
+                // Takes a transaction id and, with alsoSet, an updated_at older than the later write's.
+                st.execute("UPDATE chat_sessions SET status = 'active'" + alsoSet + " WHERE session_id = 'early'");
+            }
+            assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active'" + alsoSet + " WHERE session_id = 'late'"));
+            // Polls run while the first transaction is open: nothing new is committed, nothing is reported.
+            assertQuiet();
+            assertDetected(() -> commit(early));
+        }
+    }
+
+    private static void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsAChangeMadeInACommittedSubtransactionAndIgnoresARolledBackOne(Detection detection) throws SQLException {
+        SessionFixtures.insertSession(db, "sub", "waiting");
+        startPolling(b -> b.detection(detection));
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                Savepoint sp = c.setSavepoint();
+                st.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'sub'");
+                c.rollback(sp);
+                c.commit();
+                assertQuiet();
+
+                sp = c.setSavepoint();
+                st.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'sub'");
+                c.releaseSavepoint(sp);
+            }
+            assertDetected(() -> commit(c));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void staysQuietThroughVacuumFreezeAndCatchesTheNextChange(Detection detection) {
+        SessionFixtures.insertSession(db, "fz", "waiting");
+        db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'fz'");
+        startPolling(b -> b.detection(detection));
+
+        // Freezing marks the row versions' xmin as frozen (PostgreSQL 9.4+ keeps the raw xmin): content and the
+        // xmin the XMIN mode reads stay, so there is nothing to report.
+        db.executeScript("VACUUM (FREEZE) chat_sessions");
+        assertQuiet();
+
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', ended_at = now() WHERE session_id = 'fz'"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Detection.class, names = {"CONTENT", "XMIN"})
+    void detectsChangesBeyondTheNewestMaxSessionsSinceTheMetricsCountThem(Detection detection) {
+        SessionFixtures.insertSession(db, "oldest", "waiting", Duration.ofHours(3));
+        SessionFixtures.insertSession(db, "older", "waiting", Duration.ofHours(2));
+        SessionFixtures.insertSession(db, "newer", "waiting", Duration.ofHours(1));
+        startPolling(b -> b.detection(detection).table(SessionTable.builder().maxSessions(2).build()));
+
+        // Not among the two shown, but the metrics (waitingNow, countsByStatus) change.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'oldest'"));
+        // A new session pushes "older" out of the newest two.
+        assertDetected(() -> SessionFixtures.insertSession(db, "newest", "waiting", Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void updatedAtDetectionSeesOnlyUpdatesThatMoveUpdatedAt() {
+        SessionFixtures.insertSession(db, "ua", "waiting");
+        startPolling(b -> b.detection(Detection.UPDATED_AT));
+
+        // The documented trade-off of the explicit cheap mode: a write that leaves updated_at alone is not seen.
+        db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'ua'");
+        assertQuiet();
+
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'ended', updated_at = now() WHERE session_id = 'ua'"));
+        assertDetected(() -> SessionFixtures.insertSession(db, "ub", "waiting"));
+        assertDetected(() -> SessionFixtures.deleteSession(db, "ua"));
+    }
+
+    @Test
+    void xminDetectionAlsoReportsAWriteOfAnUnmappedColumn() {
+        SessionFixtures.insertSession(db, "xu", "ended");
+        startPolling(b -> b.detection(Detection.XMIN));
+        // The documented price of not reading the columns: any new row version is a change.
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET archived_at = now() WHERE session_id = 'xu'"));
+    }
+
+    @Test
+    void xminDetectionReportsAChangeUndoneBeforeTheNextPoll() {
+        SessionFixtures.insertSession(db, "un", "waiting");
+        startPolling(b -> { });
+        // Both writes usually fall between two polls: the content is back where it was, the row versions are new.
+        assertDetected(() -> {
+            db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'un'");
+            db.execute("UPDATE chat_sessions SET status = 'waiting' WHERE session_id = 'un'");
+        });
+    }
+
+    @Test
+    void theDefaultDetectionOnAViewDetectsByContentIncludingDataJoinedFromAnotherTable() {
+        db.executeScript("CREATE TABLE IF NOT EXISTS visitors (visitor_id text PRIMARY KEY, name text NOT NULL);"
+                + " DELETE FROM visitors; INSERT INTO visitors VALUES ('v-1', 'Ada');"
+                + " CREATE OR REPLACE VIEW sessions_with_visitors AS SELECT s.session_id, s.status, s.visitor_id,"
+                + " v.name AS visitor_name, s.agent_id, s.agent_name, s.subject, s.created_at, s.updated_at, s.ended_at,"
+                + " s.first_response_at, s.message_count, s.last_message_at FROM chat_sessions s"
+                + " LEFT JOIN visitors v ON v.visitor_id = s.visitor_id");
+        db.execute("INSERT INTO chat_sessions (session_id, status, visitor_id) VALUES ('vw', 'waiting', 'v-1')");
+        Logger logger = (Logger) LoggerFactory.getLogger(PollingChangeSource.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            startPolling(b -> b.table(SessionTable.builder().table("sessions_with_visitors").build()));
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(m -> assertThat(m).contains("sessions_with_visitors", "no xmin", "content"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+        // A view has no xmin; its content shows the visitor's new name, which no write to chat_sessions made.
+        assertDetected(() -> db.execute("UPDATE visitors SET name = 'Ada L.' WHERE visitor_id = 'v-1'"));
+        assertDetected(() -> db.execute("UPDATE chat_sessions SET status = 'active' WHERE session_id = 'vw'"));
+        assertThat(listener.statuses()).isEmpty();
+    }
+
+    @Test
+    void contentDetectionFallsBackToTheTextFormForAColumnTypeWithoutAHashFunction() {
+        // money has no hash function, so hash_record_extended cannot hash the row (nor can it before PostgreSQL 14).
+        db.executeScript("CREATE TABLE IF NOT EXISTS money_sessions (LIKE chat_sessions);"
+                + " ALTER TABLE money_sessions ALTER COLUMN message_count TYPE money USING CAST(CAST(message_count AS numeric) AS money);"
+                + " DELETE FROM money_sessions;"
+                + " INSERT INTO money_sessions (session_id, status, created_at, updated_at, message_count) VALUES ('mo', 'waiting', now(), now(), 0)");
+        startPolling(b -> b.detection(Detection.CONTENT).table(SessionTable.builder().table("money_sessions").build()));
+        assertDetected(() -> db.execute("UPDATE money_sessions SET status = 'active' WHERE session_id = 'mo'"));
+        assertThat(listener.statuses()).isEmpty();
+    }
+
+    @Test
+    void countsEveryPollAndItsTimeAsProbes() {
+        startPolling(b -> { });
+        long first = source.stats().probes();
+        assertThat(first).isPositive();
+        await().atMost(DETECTION_DEADLINE).until(() -> source.stats().probes() >= first + 3);
+        assertThat(source.stats().probeRoundTripNanos()).isPositive();
+        assertThat(source.stats().lastProbeRoundTrip()).isPresent();
+    }
+
+    @Test
+    void builtInQueriesAreTheDocumentedOnes() {
+        SessionTable t = SessionTable.defaults();
+        assertThat(PollingChangeSource.defaultDetectionQuery(t))
+                .isEqualTo(PollingChangeSource.detectionQuery(t, Detection.XMIN))
+                .contains("xmin");
+        assertThat(PollingChangeSource.detectionQuery(t, Detection.CONTENT)).contains("hash_record_extended");
+        assertThat(PollingChangeSource.detectionQuery(t, Detection.UPDATED_AT))
+                .contains("max(\"updated_at\")");
     }
 
     @Test
@@ -296,6 +520,11 @@ class PollingChangeSourceTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("activeStatus");
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("threadFactory");
         assertThatThrownBy(() -> b.table(null)).isInstanceOf(NullPointerException.class).hasMessage("table");
+        assertThatThrownBy(() -> b.detection(null)).isInstanceOf(NullPointerException.class).hasMessage("detection");
+        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(null, Detection.CONTENT))
+                .isInstanceOf(NullPointerException.class).hasMessage("table");
+        assertThatThrownBy(() -> PollingChangeSource.detectionQuery(SessionTable.defaults(), null))
+                .isInstanceOf(NullPointerException.class).hasMessage("detection");
         assertThatThrownBy(() -> PollingChangeSource.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
         assertThatThrownBy(() -> b.build().start(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
     }
