@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  *       the NOTIFY trigger — both idempotent;</li>
  *   <li>the feed: a {@code JdbcSnapshotBuilder} and a change source ({@code PgNotifyChangeSource} or
  *       {@code PollingChangeSource}), see {@link FeedWiring};</li>
- *   <li>an embedded Jetty 12 (ee10) serving the dashboard at {@code /}, the browser client at
- *       {@code /sessionfeed/client.js} (from the websocket-adapter jar), a small login API at {@code /api/*}, and
- *       SessionFeed's endpoint at {@value #ENDPOINT_PATH}; hardened as a public server should be: a deadline for
+ *   <li>an embedded Jetty 12 (ee10) serving the dashboard at {@code /}, a small login API at {@code /api/*}, and
+ *       SessionFeed's endpoint at {@value #ENDPOINT_PATH} with the browser client at {@code /sessionfeed/client.js}
+ *       (both by {@code SessionFeedServlets.register}); hardened as a public server should be: a deadline for
  *       request headers ({@link HeaderDeadline}) and a connection limit, security headers on every response
  *       ({@link SecurityHeaders}), same-origin JSON login and logout with random login ids ({@link ApiServlet},
  *       {@link LoginStore}), and failed token checks throttled per address ({@link FailedAuthThrottle});</li>
@@ -178,9 +178,7 @@ public final class DemoApp implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         ResourceFactory resources = ResourceFactory.of(context);
-        context.setBaseResource(ResourceFactory.combine(
-                resources.newClassLoaderResource("dashboard/"),
-                resources.newClassLoaderResource("META-INF/resources/")));
+        context.setBaseResource(resources.newClassLoaderResource("dashboard/"));
         context.setWelcomeFiles(new String[] {"index.html"});
         ServletHolder files = new ServletHolder("files", DefaultServlet.class);
         files.setInitParameter("dirAllowed", "false");
@@ -194,23 +192,16 @@ public final class DemoApp implements AutoCloseable {
         throttleHolder.setName("demo-login-throttle");
         context.addFilter(throttleHolder, "/api/*", EnumSet.of(DispatcherType.REQUEST));
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-            // Refuse foreign Origins (403) and unauthenticated upgrades (401) before the upgrade. Prepended here,
-            // after Jetty installed its upgrade filter, so that it runs first.
-            FilterHolder handshake = new FilterHolder(SessionFeedServlets.handshakeFilter(endpoint));
-            handshake.setName("sessionfeed-handshake");
-            FilterMapping mapping = new FilterMapping();
-            mapping.setFilterName(handshake.getName());
-            mapping.setPathSpec(ENDPOINT_PATH);
-            mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
-            context.getServletHandler().prependFilter(handshake);
-            context.getServletHandler().prependFilterMapping(mapping);
-            // Before it (prepended last, so it runs first): failed token checks in handshakes are throttled too.
+            // The endpoint, its handshake filter (403/401 before the upgrade, ahead of Jetty's upgrade filter) and
+            // the browser client at /sessionfeed/client.js.
+            SessionFeedServlets.register(servletContext, endpoint, ENDPOINT_PATH);
+            // Before the handshake filter (prepended last, so it runs first): failed token checks in handshakes are
+            // throttled too.
             FilterMapping throttled = new FilterMapping();
             throttled.setFilterName(throttleHolder.getName());
             throttled.setPathSpec(ENDPOINT_PATH);
             throttled.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
             context.getServletHandler().prependFilterMapping(throttled);
-            endpoint.register(container, ENDPOINT_PATH);
         });
         server.setHandler(context);
         server.start();

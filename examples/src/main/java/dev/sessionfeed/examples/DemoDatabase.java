@@ -1,5 +1,7 @@
 package dev.sessionfeed.examples;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +12,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The demo's database: an embedded PostgreSQL started here (and stopped on {@link #close()}), or an existing
- * server that is left running. Thread-safe; {@link #close()} is idempotent.
+ * server that is left running, read and written through a HikariCP pool (as a host application should: an
+ * unpooled data source opens a PostgreSQL connection for every read, which costs the feed tens of milliseconds
+ * per change). The change source's LISTEN connection is its own, outside the pool. Thread-safe; {@link #close()}
+ * is idempotent.
  */
 final class DemoDatabase implements AutoCloseable {
 
@@ -26,7 +30,10 @@ final class DemoDatabase implements AutoCloseable {
     private final String jdbcUrl;
     private final String user;
     private final String password;
-    private final PGSimpleDataSource dataSource;
+    /** Snapshot reads, the endpoint's 8 command workers, the simulator and the login store share it. */
+    static final int POOL_SIZE = 12;
+
+    private final HikariDataSource dataSource;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DemoDatabase(EmbeddedPostgres embedded, String jdbcUrl, String user, String password) {
@@ -34,16 +41,21 @@ final class DemoDatabase implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
         if (user != null) {
-            ds.setUser(user);
+            config.setUsername(user);
         }
         if (password != null) {
-            ds.setPassword(password);
+            config.setPassword(password);
         }
-        ds.setApplicationName("sessionfeed-demo");
-        this.dataSource = ds;
+        config.setPoolName("sessionfeed-demo");
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(2);
+        config.addDataSourceProperty("ApplicationName", "sessionfeed-demo");
+        // No connection at construction: a wrong URL fails where the demo first reads, with the driver's message.
+        config.setInitializationFailTimeout(-1);
+        this.dataSource = new HikariDataSource(config);
     }
 
     /**
@@ -96,7 +108,7 @@ final class DemoDatabase implements AutoCloseable {
         return embedded == null ? -1 : embedded.getPort();
     }
 
-    /** @return a non-pooling data source (every call opens a connection) */
+    /** @return the pool */
     DataSource dataSource() {
         return dataSource;
     }
@@ -135,10 +147,14 @@ final class DemoDatabase implements AutoCloseable {
         }
     }
 
-    /** Stops the embedded server (an external one is left alone). Idempotent; logs instead of throwing. */
+    /** Closes the pool and stops the embedded server (an external one is left alone). Idempotent; logs instead of throwing. */
     @Override
     public void close() {
-        if (closed.getAndSet(true) || embedded == null) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        dataSource.close();
+        if (embedded == null) {
             return;
         }
         try {

@@ -63,6 +63,26 @@ class DemoAppHttpTest {
     }
 
     @Test
+    void readsThroughAPoolThatKeepsItsConnectionsAcrossChanges(TestDatabase db) throws Exception {
+        FeedWebSocketClient c = FeedWebSocketClient.open(URI.create("ws://localhost:" + app.port() + DemoApp.ENDPOINT_PATH),
+                Map.of("Origin", app.baseUrl(), "Authorization", "Bearer http-admin-token"));
+        try {
+            c.subscribe(true);
+            for (int i = 0; i < 5; i++) {
+                String id = "pool-" + i;
+                db.execute("INSERT INTO chat_sessions (session_id, status, visitor_name) VALUES ('" + id + "', 'waiting', 'Pool')");
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.state().sessions().containsKey(id));
+            }
+        } finally {
+            c.close();
+        }
+        // An unpooled data source closes each connection after its read: none would be left between changes.
+        long kept = db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sessionfeed-demo'"
+                + " AND datname = current_database()");
+        assertThat(kept).isBetween(1L, (long) DemoDatabase.POOL_SIZE);
+    }
+
+    @Test
     void whoamiTellsWhoTheTokenBelongsTo() throws Exception {
         assertThat(get("/api/whoami").statusCode()).isEqualTo(401);
         assertThat(get("/api/whoami", "Authorization", "Bearer wrong-token").statusCode()).isEqualTo(401);

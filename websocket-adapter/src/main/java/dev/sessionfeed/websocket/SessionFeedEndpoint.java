@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  *         .allowedOrigins("https://admin.example.com")
  *         .commandHandler(commandHandler)
  *         .build());
- * serverContainer.addEndpoint(endpoint.config("/ws/admin/chat"));
+ * SessionFeedServlets.register(servletContext, endpoint, "/ws/admin/chat"); // or endpoint.register(serverContainer, path)
  * }</pre>
  *
  * <p>What happens on a connection: the container calls the Origin check (not allowed → HTTP 403), then the
@@ -87,13 +87,23 @@ public final class SessionFeedEndpoint implements AutoCloseable {
     /**
      * Adds {@link #config(String)} to a container.
      *
+     * On a servlet container, {@link SessionFeedServlets#register(jakarta.servlet.ServletContext, SessionFeedEndpoint,
+     * String)} does this and serves the browser client too.
+     *
      * @param container the container, for example from the servlet context attribute
      *                  {@code jakarta.websocket.server.ServerContainer}
      * @param path      the path
-     * @throws DeploymentException if the container refuses the endpoint (for example a duplicate path)
+     * @throws NullPointerException     if {@code container} is null (the message says where a container comes from:
+     *                                  typically the endpoint was registered before the container's WebSocket
+     *                                  initializer ran) or {@code path} is null
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}
+     * @throws DeploymentException      if the container refuses the endpoint (for example a duplicate path)
      */
     public void register(ServerContainer container, String path) throws DeploymentException {
-        Objects.requireNonNull(container, "container").addEndpoint(config(path));
+        if (container == null) {
+            throw new NullPointerException("container is null: " + ServerContainers.missing(null));
+        }
+        container.addEndpoint(config(path));
     }
 
     /** For {@link SessionFeedServlets}: the hub. */

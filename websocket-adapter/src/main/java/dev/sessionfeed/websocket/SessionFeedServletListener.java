@@ -1,13 +1,9 @@
 package dev.sessionfeed.websocket;
 
-import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Registers a {@link SessionFeedEndpoint} when a web application starts and closes it when it stops, for
@@ -24,13 +20,14 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>When the container allows it (listeners declared in {@code web.xml}/annotations or added by an
- * initializer), the {@linkplain SessionFeedServlets#handshakeFilter handshake filter} is mapped to the path
- * too, so unauthenticated handshakes get HTTP 401 before the upgrade; otherwise they are closed with 1008.
+ * <p>It does what {@link SessionFeedServlets#register(ServletContext, SessionFeedEndpoint, String)} does. When the
+ * container allows it (listeners declared in {@code web.xml} or with {@code @WebListener}), the
+ * {@linkplain SessionFeedServlets#handshakeFilter handshake filter} is mapped to the path too, so unauthenticated
+ * handshakes get HTTP 401 before the upgrade, and {@code /sessionfeed/client.js} is served; a listener added
+ * programmatically ({@code ServletContext.addListener}) may not add filters or servlets, so its handshakes are
+ * closed with 1008 instead, and each part left out is logged at INFO.
  */
 public abstract class SessionFeedServletListener implements ServletContextListener {
-
-    private static final Logger log = LoggerFactory.getLogger(SessionFeedServletListener.class);
 
     private volatile SessionFeedEndpoint endpoint;
 
@@ -74,35 +71,21 @@ public abstract class SessionFeedServletListener implements ServletContextListen
     /**
      * Creates and registers the endpoint.
      *
-     * @throws IllegalStateException if the container has no WebSocket support or refuses the endpoint
+     * @throws IllegalStateException if the container has no WebSocket support (the message says what to add) or
+     *                               refuses the endpoint
      */
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Object container = context.getAttribute(ServerContainer.class.getName());
-        if (!(container instanceof ServerContainer)) {
-            throw new IllegalStateException("no Jakarta WebSocket container in this web application (servlet context attribute "
-                    + ServerContainer.class.getName() + " is " + container + ")");
-        }
+        ServletMounts.container(context); // fails with what to do before the endpoint is created
         SessionFeedEndpoint e = createEndpoint(context);
         try {
-            e.register((ServerContainer) container, path());
-        } catch (DeploymentException ex) {
+            ServletMounts.mount(context, e, path(), installHandshakeFilter());
+        } catch (DeploymentException | RuntimeException ex) {
             e.close();
             throw new IllegalStateException("cannot register the SessionFeed endpoint at " + path() + ": " + ex.getMessage(), ex);
         }
         endpoint = e;
-        if (installHandshakeFilter()) {
-            try {
-                FilterRegistration.Dynamic f = context.addFilter("sessionfeed-handshake-" + path(), SessionFeedServlets.handshakeFilter(e));
-                if (f != null) {
-                    f.addMappingForUrlPatterns(null, false, path());
-                }
-            } catch (UnsupportedOperationException | IllegalStateException ex) {
-                log.info("cannot add the SessionFeed handshake filter here ({}); unauthenticated handshakes on {} are "
-                        + "closed with 1008 instead of refused with 401", ex.toString(), path());
-            }
-        }
     }
 
     /** Closes the endpoint. */

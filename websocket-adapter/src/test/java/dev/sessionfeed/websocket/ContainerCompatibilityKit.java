@@ -71,6 +71,23 @@ abstract class ContainerCompatibilityKit {
         }
     }
 
+    /**
+     * The initializer that mounts an endpoint on a servlet container: the documented one
+     * ({@link SessionFeedServlets#initializer}) for a filtered mount, the same without the handshake filter otherwise.
+     */
+    static jakarta.servlet.ServletContainerInitializer initializer(Mount m) {
+        if (m.filter()) {
+            return SessionFeedServlets.initializer(m.endpoint(), m.path());
+        }
+        return (classes, context) -> {
+            try {
+                ServletMounts.mount(context, m.endpoint(), m.path(), false);
+            } catch (jakarta.websocket.DeploymentException e) {
+                throw new jakarta.servlet.ServletException(e);
+            }
+        };
+    }
+
     /** Starts the container with the given endpoints. */
     protected abstract RunningServer start(List<Mount> mounts) throws Exception;
 
@@ -448,6 +465,30 @@ abstract class ContainerCompatibilityKit {
         assertThat(RawHandshake.status(server.port(), "/ws/filtered", Map.of("Origin", "http://evil.test",
                 "Authorization", "Bearer admin"))).isEqualTo(403);
         connect("/ws/filtered", "admin").awaitType("hello");
+    }
+
+    @Test
+    void servesTheBrowserClientAtItsPath() throws Exception {
+        java.net.http.HttpResponse<byte[]> res = httpGet(ClientScript.PATH);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type").orElse("")).containsPattern("^(text|application)/javascript");
+        assertThat(res.body()).isEqualTo(ClientScript.bytes());
+    }
+
+    @Test
+    void answersAPlainHttpRequestOnTheEndpointPathWith426() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(servletFilters(), "container runs no servlets");
+        java.net.http.HttpResponse<byte[]> res = httpGet("/ws/filtered");
+        assertThat(res.statusCode()).isEqualTo(426);
+        assertThat(res.headers().firstValue("Upgrade")).contains("websocket");
+    }
+
+    java.net.http.HttpResponse<byte[]> httpGet(String path) throws Exception {
+        // HTTP/1.1: the client's default h2c upgrade attempt is not what a browser sends.
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** The HTTP status the container answers a handshake with when {@code checkOrigin} returns false. */

@@ -1,16 +1,12 @@
 package dev.sessionfeed.websocket;
 
-import jakarta.servlet.DispatcherType;
-import java.util.EnumSet;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The compatibility kit on embedded Jetty 12 (ee10), endpoints added programmatically. */
+/** The compatibility kit on embedded Jetty 12 (ee10), endpoints added by {@link SessionFeedServlets#register}. */
 class JettyCompatibilityTest extends ContainerCompatibilityKit {
 
     @Override
@@ -29,25 +25,15 @@ class JettyCompatibilityTest extends ContainerCompatibilityKit {
         context.setContextPath("/");
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             for (Mount m : mounts) {
-                m.endpoint().register(container, m.path());
+                if (m.filter()) {
+                    SessionFeedServlets.register(servletContext, m.endpoint(), m.path()); // the documented one-liner
+                } else {
+                    ServletMounts.mount(servletContext, m.endpoint(), m.path(), false);
+                }
             }
         });
         server.setHandler(context);
         server.start();
-        // Jetty puts its WebSocketUpgradeFilter first when the context starts; the handshake filter must run
-        // before it, so it is prepended afterwards.
-        for (Mount m : mounts) {
-            if (m.filter()) {
-                FilterHolder holder = new FilterHolder(SessionFeedServlets.handshakeFilter(m.endpoint()));
-                holder.setName("sessionfeed-handshake" + m.path());
-                context.getServletHandler().addFilter(holder);
-                FilterMapping mapping = new FilterMapping();
-                mapping.setFilterName(holder.getName());
-                mapping.setPathSpec(m.path());
-                mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
-                context.getServletHandler().prependFilterMapping(mapping);
-            }
-        }
         return RunningServer.of(connector.getLocalPort(), server::stop);
     }
 

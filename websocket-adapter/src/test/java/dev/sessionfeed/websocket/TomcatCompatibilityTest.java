@@ -1,7 +1,5 @@
 package dev.sessionfeed.websocket;
 
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,8 +9,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 
 /**
- * The compatibility kit on embedded Tomcat 11. Endpoints are registered through
- * {@link SessionFeedServletListener} (the listener path), added by an initializer.
+ * The compatibility kit on embedded Tomcat 11, with no default servlet. Endpoints are registered by initializers:
+ * {@link SessionFeedServlets#initializer} (the documented one-liner) for filtered mounts.
  */
 class TomcatCompatibilityTest extends ContainerCompatibilityKit {
 
@@ -23,6 +21,24 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
 
     /** Starts an embedded server with the endpoints (also used by {@link RealFeedEndToEndTest}). */
     static RunningServer startServer(List<Mount> mounts) throws Exception {
+        Tomcat tomcat = onLoopback();
+        Connector connector = tomcat.getConnector();
+        Context context = tomcat.addContext("", tomcat.getServer().getCatalinaBase().toString());
+        // No default servlet: SessionFeedServlets maps a servlet to each endpoint path (Tomcat's WsFilter runs only
+        // for requests that map to a servlet) and serves /sessionfeed/client.js.
+        context.addServletContainerInitializer(new WsSci(), null);
+        for (Mount m : mounts) {
+            context.addServletContainerInitializer(initializer(m), null);
+        }
+        tomcat.start();
+        return RunningServer.of(connector.getLocalPort(), () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
+    }
+
+    /** A Tomcat with a base in a new temporary directory and a connector on 127.0.0.1, a free port; not started. */
+    static Tomcat onLoopback() throws java.io.IOException {
         Path base = Files.createTempDirectory("sessionfeed-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -30,42 +46,7 @@ class TomcatCompatibilityTest extends ContainerCompatibilityKit {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", base.toString());
-        // Tomcat only runs filters (its WsFilter does the upgrade) for requests that map to a servlet.
-        Tomcat.addServlet(context, "default", new HttpServlet() {
-            private static final long serialVersionUID = 1L;
-        });
-        context.addServletMappingDecoded("/", "default");
-        context.addServletContainerInitializer(new WsSci(), null);
-        context.addServletContainerInitializer((classes, servletContext) -> {
-            for (Mount m : mounts) {
-                servletContext.addListener(new SessionFeedServletListener() {
-                    @Override
-                    protected SessionFeedEndpoint createEndpoint(ServletContext ctx) {
-                        return m.endpoint();
-                    }
-
-                    @Override
-                    protected String path() {
-                        return m.path();
-                    }
-
-                    @Override
-                    protected boolean installHandshakeFilter() {
-                        return false;
-                    }
-                });
-                if (m.filter()) {
-                    servletContext.addFilter("sessionfeed-handshake" + m.path(), SessionFeedServlets.handshakeFilter(m.endpoint()))
-                            .addMappingForUrlPatterns(null, false, m.path());
-                }
-            }
-        }, null);
-        tomcat.start();
-        return RunningServer.of(connector.getLocalPort(), () -> {
-            tomcat.stop();
-            tomcat.destroy();
-        });
+        return tomcat;
     }
 
     @Override

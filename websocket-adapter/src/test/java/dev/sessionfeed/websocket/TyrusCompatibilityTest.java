@@ -1,6 +1,8 @@
 package dev.sessionfeed.websocket;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.glassfish.tyrus.spi.ServerContainer;
@@ -24,7 +26,10 @@ class TyrusCompatibilityTest extends ContainerCompatibilityKit {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ServerContainer container = ServerContainerFactory.createServerContainer(Map.of());
+        // Grizzly has no servlets: the browser client is served from a static content root (the documented one-liner).
+        Path staticRoot = ClientScript.copyTo(Files.createTempDirectory("sessionfeed-tyrus"));
+        ServerContainer container = ServerContainerFactory.createServerContainer(
+                Map.of("org.glassfish.tyrus.server.staticContentRoot", staticRoot.toString()));
         for (Mount m : mounts) {
             m.endpoint().register(container, m.path());
         }
