@@ -17,62 +17,36 @@ final class SignalLag {
     /** No signals: what batches without change signals (resyncs, refreshes, reconciles) carry. */
     static final SignalLag NONE = new SignalLag();
 
-    private long count;
-    private long baseNanos;
-    private long offsetNanos;
-    private long commits;
-    private long baseMicros;
-    private long offsetMicros;
+    /** Arrival times, in {@link System#nanoTime()} nanoseconds. */
+    private final Sum received = new Sum();
+    /** Commit times, in microseconds since the epoch. */
+    private final Sum committed = new Sum();
 
     /** Adds one signal. */
     void add(ChangeSignal signal) {
         assert this != NONE;
-        add(1, signal.receivedNanos(), 0);
-        Instant committed = signal.committedAt();
-        if (committed != null) {
-            addCommits(1, micros(committed), 0);
+        received.add(1, signal.receivedNanos(), 0);
+        Instant at = signal.committedAt();
+        if (at != null) {
+            committed.add(1, micros(at), 0);
         }
     }
 
     /** Adds the signals of {@code other} (a failed batch given back). */
     void addAll(SignalLag other) {
         assert this != NONE;
-        if (other.count > 0) {
-            add(other.count, other.baseNanos, other.offsetNanos);
-        }
-        if (other.commits > 0) {
-            addCommits(other.commits, other.baseMicros, other.offsetMicros);
-        }
-    }
-
-    private void add(long n, long base, long offsets) {
-        if (count == 0) {
-            baseNanos = base;
-            offsetNanos = offsets;
-        } else {
-            offsetNanos += offsets + n * (base - baseNanos);
-        }
-        count += n;
-    }
-
-    private void addCommits(long n, long base, long offsets) {
-        if (commits == 0) {
-            baseMicros = base;
-            offsetMicros = offsets;
-        } else {
-            offsetMicros += offsets + n * (base - baseMicros);
-        }
-        commits += n;
+        received.addAll(other.received);
+        committed.addAll(other.committed);
     }
 
     /** Signals counted. */
     long count() {
-        return count;
+        return received.count;
     }
 
     /** Signals counted that carry a commit time. */
     long commits() {
-        return commits;
+        return committed.count;
     }
 
     /**
@@ -82,7 +56,7 @@ final class SignalLag {
      * @return nanoseconds, not negative
      */
     long totalNanos(long nowNanos) {
-        return count == 0 ? 0 : Math.max(0, count * (nowNanos - baseNanos) - offsetNanos);
+        return received.totalUntil(nowNanos);
     }
 
     /**
@@ -93,10 +67,38 @@ final class SignalLag {
      * @return nanoseconds, not negative
      */
     long totalCommitNanos(Instant now) {
-        return commits == 0 ? 0 : Math.max(0, (commits * (micros(now) - baseMicros) - offsetMicros) * 1_000);
+        return committed.totalUntil(micros(now)) * 1_000;
     }
 
     private static long micros(Instant t) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+
+    /** A count of points in time and their sum, as offsets from the first. */
+    private static final class Sum {
+        private long count;
+        private long base;
+        private long offsets;
+
+        void add(long n, long firstBase, long firstOffsets) {
+            if (count == 0) {
+                base = firstBase;
+                offsets = firstOffsets;
+            } else {
+                offsets += firstOffsets + n * (firstBase - base);
+            }
+            count += n;
+        }
+
+        void addAll(Sum other) {
+            if (other.count > 0) {
+                add(other.count, other.base, other.offsets);
+            }
+        }
+
+        /** The summed time from each point until {@code now}; not negative. */
+        long totalUntil(long now) {
+            return count == 0 ? 0 : Math.max(0, count * (now - base) - offsets);
+        }
     }
 }

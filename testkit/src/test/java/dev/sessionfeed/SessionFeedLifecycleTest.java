@@ -209,12 +209,8 @@ class SessionFeedLifecycleTest {
 
     @Test
     void aFeedWhoseFirstReadFailsLogsThatItStartsRecoveringNotThatItLeftLive() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
+        ch.qos.logback.classic.Logger logger = rebuildLoopLogger();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = capture(logger);
         h.db.failWith(new IllegalStateException("database down"));
         try (SessionFeed feed = SessionFeed.builder(h.db, new ManualChangeSource()).build()) {
             feed.start();
@@ -235,12 +231,8 @@ class SessionFeedLifecycleTest {
      */
     @Test
     void aFeedWhoseSourceIsNotYetListeningLogsThatItStartsRecoveringThenGoesLive() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
+        ch.qos.logback.classic.Logger logger = rebuildLoopLogger();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = capture(logger);
         NotYetListening source = new NotYetListening();
         try (SessionFeed feed = SessionFeed.builder(h.db, source).build()) {
             feed.start();
@@ -257,6 +249,20 @@ class SessionFeedLifecycleTest {
         } finally {
             logger.detachAppender(logs);
         }
+    }
+
+    private static ch.qos.logback.classic.Logger rebuildLoopLogger() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
+    }
+
+    /** Starts capturing {@code logger}'s events; detach the returned appender when done. */
+    private static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> capture(
+            ch.qos.logback.classic.Logger logger) {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        return logs;
     }
 
     private static List<String> statusLines(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -25,12 +26,34 @@ final class MeterSet {
     private final MeterRegistry registry;
     private final String prefix;
     private final Tags common;
+    private final Set<Meter> others;
     private final List<Meter> meters = new ArrayList<>();
+    private Meter clash;
 
-    MeterSet(MeterRegistry registry, String prefix, Tags common) {
+    /**
+     * @param others the registry's meters that are not this binder's: a registration that returns one of them
+     *               (same id) is a clash, never removed by this set
+     */
+    MeterSet(MeterRegistry registry, String prefix, Tags common, Set<Meter> others) {
         this.registry = registry;
         this.prefix = prefix;
         this.common = common;
+        this.others = others;
+    }
+
+    /** The first registration that returned a meter of someone else, or null. */
+    Meter clash() {
+        return clash;
+    }
+
+    private void add(Meter m) {
+        if (others.contains(m)) {
+            if (clash == null) {
+                clash = m;
+            }
+        } else {
+            meters.add(m);
+        }
     }
 
     MeterRegistry registry() {
@@ -39,7 +62,7 @@ final class MeterSet {
 
     /** A monotonic counter; {@code baseUnit} may be null. */
     <T> void counter(String name, String description, String baseUnit, T part, ToDoubleFunction<T> value, Tags tags) {
-        meters.add(FunctionCounter.builder(prefix + "." + name, part, value)
+        add(FunctionCounter.builder(prefix + "." + name, part, value)
                 .description(description).baseUnit(baseUnit).tags(common).tags(tags).register(registry));
     }
 
@@ -50,7 +73,7 @@ final class MeterSet {
     /** A timer over a count and cumulative nanoseconds. */
     <T> void timer(String name, String description, T part, ToLongFunction<T> count, ToDoubleFunction<T> totalNanos,
             Tags tags) {
-        meters.add(FunctionTimer.builder(prefix + "." + name, part, count, totalNanos, TimeUnit.NANOSECONDS)
+        add(FunctionTimer.builder(prefix + "." + name, part, count, totalNanos, TimeUnit.NANOSECONDS)
                 .description(description).tags(common).tags(tags).register(registry));
     }
 
@@ -60,7 +83,7 @@ final class MeterSet {
 
     /** A gauge; {@code baseUnit} may be null; NaN means "no value". */
     <T> void gauge(String name, String description, String baseUnit, T part, ToDoubleFunction<T> value, Tags tags) {
-        meters.add(Gauge.builder(prefix + "." + name, part, value)
+        add(Gauge.builder(prefix + "." + name, part, value)
                 .description(description).baseUnit(baseUnit).tags(common).tags(tags).register(registry));
     }
 
@@ -70,7 +93,7 @@ final class MeterSet {
 
     /** A gauge of a duration in nanoseconds (NaN: none), reported in the registry's base time unit. */
     <T> void timeGauge(String name, String description, T part, ToDoubleFunction<T> nanos) {
-        meters.add(TimeGauge.builder(prefix + "." + name, part, TimeUnit.NANOSECONDS, nanos)
+        add(TimeGauge.builder(prefix + "." + name, part, TimeUnit.NANOSECONDS, nanos)
                 .description(description).tags(common).register(registry));
     }
 

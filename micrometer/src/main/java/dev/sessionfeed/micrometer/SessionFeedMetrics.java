@@ -11,8 +11,10 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -109,7 +111,9 @@ public final class SessionFeedMetrics implements MeterBinder, AutoCloseable {
      *
      * @param registry the registry
      * @throws NullPointerException  if {@code registry} is null
-     * @throws IllegalStateException if this binder is closed (or its feed was)
+     * @throws IllegalStateException if this binder is closed (or its feed was), or another binder already
+     *                               registered the same names with the same tags in {@code registry} (two feeds
+     *                               need different tags or prefixes)
      */
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -119,7 +123,15 @@ public final class SessionFeedMetrics implements MeterBinder, AutoCloseable {
                 throw new IllegalStateException("SessionFeedMetrics for feed " + feed.epoch() + " is closed (it was closed, "
                         + "or its feed was): build a new one for the new feed");
             }
-            MeterSet set = new MeterSet(registry, prefix, tags);
+            // Meters of others: Micrometer hands back an existing meter with the same id, which would read another
+            // feed. Such a clash is refused instead (binding this binder again to the same registry is harmless).
+            Set<Meter> others = new HashSet<>(registry.getMeters());
+            for (MeterSet s : bound) {
+                if (s.registry() == registry) {
+                    s.meters().forEach(others::remove);
+                }
+            }
+            MeterSet set = new MeterSet(registry, prefix, tags, others);
             try {
                 FeedMeters.bind(set, feed);
                 if (source != null) {
@@ -131,6 +143,12 @@ public final class SessionFeedMetrics implements MeterBinder, AutoCloseable {
             } catch (RuntimeException e) {
                 set.removeAll();
                 throw e;
+            }
+            if (set.clash() != null) {
+                set.removeAll();
+                throw new IllegalStateException("a meter " + set.clash().getId() + " is already registered in this "
+                        + "registry (another SessionFeedMetrics with the same prefix '" + prefix + "' and tags " + tags
+                        + "?): give each feed its own tag (builder.tag(\"feed\", \"...\")) or prefix");
             }
             bound.add(set);
         }

@@ -2,6 +2,7 @@ package dev.sessionfeed.micrometer;
 
 import dev.sessionfeed.websocket.WebSocketStats;
 import io.micrometer.core.instrument.Tags;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,18 @@ final class WebSocketMeters {
                 + "budget exceeded)", "refusals", endpoint, e -> e.get().subscriptionsRefused(), Tags.of("kind", "subscription"));
         m.counter("websocket.commands.busy", "Commands answered rate_limited because every command worker was busy and "
                 + "the queue full", "commands", endpoint, e -> e.get().commandsRejectedBusy());
+        m.counter("websocket.rate.limited", "Commands answered rate_limited because the connection's own command budget "
+                + "had no token left", "commands", endpoint, e -> e.get().commandsRateLimited());
+        // The key set is fixed when the endpoint is made (the handler's actions and "other" x every outcome).
+        for (Map.Entry<String, Map<String, Long>> action : endpoint.get().commands().entrySet()) {
+            for (String outcome : action.getValue().keySet()) {
+                String a = action.getKey();
+                m.counter("commands", "Commands by action (the command handler's, or other) and outcome (ok or the error "
+                        + "code answered)", "commands", endpoint,
+                        e -> e.get().commands().getOrDefault(a, Map.of()).getOrDefault(outcome, 0L),
+                        Tags.of("action", a, "outcome", outcome));
+            }
+        }
         m.counter("websocket.flood.closes", "Connections closed with 1008 after 20 commands over the rate limit in a row",
                 "connections", endpoint, e -> e.get().commandFloodsClosed());
     }

@@ -93,6 +93,64 @@ class SessionFeedMetricsTest {
     }
 
     @Test
+    void commandsAreCountedByActionAndOutcome() throws Exception {
+        SessionFixtures.insertSession(db, "c-1", "active");
+        try (Deployment d = Deployment.start(db)) {
+            FeedWebSocketClient admin = d.connect("admin");
+            FeedWebSocketClient viewer = d.connect("viewer");
+            admin.subscribe(true);
+            viewer.subscribe(true);
+            admin.awaitType("status");
+            viewer.awaitType("status");
+            assertThat(d.value("sessionfeed.commands", "action", "end_session", "outcome", "ok")).isZero();
+
+            // Command ids are unique across the tests: the commands table keeps them.
+            String run = java.util.UUID.randomUUID() + "-";
+            String ended = admin.command(run + "end", "end_session", "c-1");
+            admin.await(m -> m.path("type").asText().equals("ack") && m.path("id").asText().equals(ended), "the ack");
+            admin.command(ended, "end_session", "c-1"); // a replay is acknowledged too
+            String missing = admin.command(run + "missing", "end_session", "c-missing");
+            admin.await(m -> m.path("id").asText().equals(missing) && m.path("code").asText().equals("not_found"), "not_found");
+            String denied = viewer.command(run + "denied", "archive_session", "c-1");
+            viewer.await(m -> m.path("id").asText().equals(denied) && m.path("code").asText().equals("forbidden"), "forbidden");
+            String unknown = admin.command(run + "unknown", "reopen_session", "c-1");
+            admin.await(m -> m.path("id").asText().equals(unknown) && m.path("code").asText().equals("bad_request"), "unknown");
+
+            await().atMost(Deployment.WAIT).untilAsserted(() -> {
+                assertThat(d.value("sessionfeed.commands", "action", "end_session", "outcome", "ok")).isEqualTo(2);
+                assertThat(d.value("sessionfeed.commands", "action", "end_session", "outcome", "not_found")).isEqualTo(1);
+                assertThat(d.value("sessionfeed.commands", "action", "archive_session", "outcome", "forbidden")).isEqualTo(1);
+                assertThat(d.value("sessionfeed.commands", "action", "other", "outcome", "bad_request")).isEqualTo(1);
+            });
+            assertThat(d.value("sessionfeed.commands", "action", "archive_session", "outcome", "ok")).isZero();
+            assertThat(d.value("sessionfeed.websocket.rate.limited")).isZero();
+        }
+    }
+
+    @Test
+    void commandsOverTheConnectionsBudgetAreCountedAsRateLimited() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            SessionFixtures.insertSession(db, "r-" + i, "active");
+        }
+        try (Deployment d = Deployment.start(db, b -> b.commandRate(0.01, 2))) {
+            FeedWebSocketClient admin = d.connect("admin");
+            admin.subscribe(true);
+            admin.awaitType("status");
+            // One session each: JdbcCommandHandler answers a second command on a session still being changed BUSY.
+            String run = java.util.UUID.randomUUID() + "-";
+            for (int i = 0; i < 5; i++) {
+                admin.command(run + i, "end_session", "r-" + i);
+            }
+            await().atMost(Deployment.WAIT).untilAsserted(() -> {
+                assertThat(d.value("sessionfeed.websocket.rate.limited")).isEqualTo(3);
+                assertThat(d.value("sessionfeed.commands", "action", "end_session", "outcome", "rate_limited")).isEqualTo(3);
+                assertThat(d.value("sessionfeed.commands", "action", "end_session", "outcome", "ok")).isEqualTo(2);
+            });
+            assertThat(d.value("sessionfeed.websocket.flood.closes")).isZero();
+        }
+    }
+
+    @Test
     void killingTheListenerCountsAReconnectAndAFullRebuild() throws Exception {
         try (Deployment d = Deployment.start(db)) {
             await().atMost(Deployment.WAIT).until(() -> d.source.stats().backendPid() != 0);
@@ -168,6 +226,35 @@ class SessionFeedMetricsTest {
             assertThat(d.registry.find("sessionfeed.feed.signals").meter()).isNotNull();
             assertThat(d.registry.find("host.own").counter()).isNotNull();
             assertThat(d.feed.status()).isEqualTo(FeedStatus.LIVE);
+        }
+    }
+
+    @Test
+    void aSecondFeedWithTheSameNamesAndTagsIsRefusedNotSilentlyMerged() throws Exception {
+        try (Deployment d = Deployment.start(db)) {
+            d.metrics.bindTo(d.registry); // the same binder again: harmless
+            try (SessionFeedMetrics same = SessionFeedMetrics.builder(d.feed).build();
+                 SessionFeedMetrics tagged = SessionFeedMetrics.builder(d.feed).tag("feed", "other").build()) {
+                int before = d.registry.getMeters().size();
+                assertThatThrownBy(() -> same.bindTo(d.registry)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("sessionfeed.feed.signals").hasMessageContaining("tag");
+                assertThat(d.registry.getMeters()).hasSize(before);
+                tagged.bindTo(d.registry);
+                assertThat(d.registry.get("sessionfeed.feed.signals").tag("feed", "other").meter()).isNotNull();
+            }
+            assertThat(d.registry.find("sessionfeed.feed.signals").tag("feed", "other").meter()).isNull();
+            assertThat(d.registry.find("sessionfeed.feed.signals").meters()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTaggedFeedBoundFirstDoesNotBlockAnUntaggedOne() throws Exception {
+        try (Deployment d = Deployment.start(db);
+             SessionFeedMetrics tagged = SessionFeedMetrics.builder(d.feed).tag("feed", "other").build()) {
+            SimpleMeterRegistry r = new SimpleMeterRegistry();
+            tagged.bindTo(r);
+            d.metrics.bindTo(r);
+            assertThat(r.find("sessionfeed.feed.signals").meters()).hasSize(2);
         }
     }
 
