@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the feed (after installing the trigger, when asked) once every singleton exists — so after
+ * Starts the feed (after its start-up steps: the trigger installed when asked, the command handler's tables
+ * checked) once every singleton exists — so after
  * {@code spring.sql.init}, Flyway and Liquibase — and before the web server accepts connections; closes it last.
  */
 final class FeedLifecycle implements SmartLifecycle {
@@ -14,12 +15,12 @@ final class FeedLifecycle implements SmartLifecycle {
     static final int PHASE = Integer.MAX_VALUE - 8192;
 
     private final SessionFeed feed;
-    private final Runnable installTrigger;
+    private final Runnable beforeStart;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    FeedLifecycle(SessionFeed feed, Runnable installTrigger) {
+    FeedLifecycle(SessionFeed feed, Runnable beforeStart) {
         this.feed = feed;
-        this.installTrigger = installTrigger;
+        this.beforeStart = beforeStart;
     }
 
     @Override
@@ -30,9 +31,7 @@ final class FeedLifecycle implements SmartLifecycle {
         // A failure here fails the context's refresh; Spring then destroys the beans, whose close() stops every
         // thread the starter's objects made. No lock is held: both steps do I/O.
         try {
-            if (installTrigger != null) {
-                installTrigger.run();
-            }
+            beforeStart.run();
             feed.start();
         } catch (RuntimeException | Error e) {
             running.set(false);

@@ -11,6 +11,7 @@ import dev.sessionfeed.pg.PgNotifyChangeSource;
 import dev.sessionfeed.pg.PgTriggerInstaller;
 import dev.sessionfeed.source.SessionChangeSource;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -153,22 +154,33 @@ public class SessionFeedAutoConfiguration {
     }
 
     /**
-     * Installs the trigger (source notify, unless {@code sessionfeed.install-trigger=false}) and starts the feed
-     * when the context starts; closes it when the context stops.
+     * Installs the trigger (source notify, unless {@code sessionfeed.install-trigger=false}), checks the starter's
+     * {@link JdbcCommandHandler}'s tables against the catalog (a missing commands table fails the start with its
+     * name and the SQL that creates it) and starts the feed when the context starts; closes it when the context
+     * stops.
      *
-     * @param feed       the feed (yours or the starter's: the starter starts it either way)
-     * @param properties the properties
-     * @param dataSource the application's DataSource
-     * @param table      the table
+     * @param feed           the feed (yours or the starter's: the starter starts it either way)
+     * @param properties     the properties
+     * @param dataSource     the application's DataSource
+     * @param table          the table
+     * @param commandHandler the command handler, checked at start when it is a {@link JdbcCommandHandler}
      * @return the lifecycle
      */
     @Bean
     @ConditionalOnBean(SessionFeed.class)
     @ConditionalOnSingleCandidate(DataSource.class)
     FeedLifecycle sessionFeedLifecycle(SessionFeed feed, SessionFeedProperties properties, DataSource dataSource,
-                                       SessionTable table) {
+                                       SessionTable table, ObjectProvider<CommandHandler> commandHandler) {
         boolean install = properties.isInstallTrigger() && properties.getSource() == SessionFeedProperties.Source.NOTIFY;
-        return new FeedLifecycle(feed, install ? () -> installTrigger(dataSource, table) : null);
+        return new FeedLifecycle(feed, () -> {
+            if (install) {
+                installTrigger(dataSource, table);
+            }
+            // Made here, after Flyway/Liquibase/sql.init, so the check sees the migrated schema.
+            if (commandHandler.getIfUnique() instanceof JdbcCommandHandler jdbc) {
+                jdbc.verify();
+            }
+        });
     }
 
     private static void installTrigger(DataSource dataSource, SessionTable table) {

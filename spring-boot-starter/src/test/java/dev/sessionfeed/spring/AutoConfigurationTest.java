@@ -75,6 +75,23 @@ class AutoConfigurationTest {
     }
 
     @Test
+    void aMissingCommandsTableFailsTheStartNamingItAndTheSqlThatCreatesIt() {
+        TestDatabase bare = PostgresServer.shared().createDatabase("nocommands").installSchema();
+        bare.execute("DROP TABLE sessionfeed_commands");
+        new ApplicationContextRunner()
+                .withConfiguration(STARTER)
+                .withBean(DataSource.class, bare::dataSource)
+                .withPropertyValues("spring.datasource.url=" + bare.jdbcUrl(), "spring.datasource.username=" + bare.user(),
+                        "spring.datasource.password=" + bare.password())
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("sessionfeed_commands")
+                            .hasMessageContaining("CREATE TABLE");
+                });
+    }
+
+    @Test
     void pollingSourceWhenAsked() {
         plain.withPropertyValues("sessionfeed.source=polling", "sessionfeed.polling.detection=updated-at").run(context -> {
             assertThat(context).hasNotFailed();
