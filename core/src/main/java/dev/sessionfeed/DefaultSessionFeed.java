@@ -88,6 +88,7 @@ final class DefaultSessionFeed implements SessionFeed {
             if (!started.compareAndSet(false, true)) {
                 throw new IllegalStateException("feed " + epoch + " is already started");
             }
+            status.sourceBeforeStart(sourceStatusBeforeStart());
             loop.initialRead();
             Thread t = threadFactory.newThread(loop);
             if (t == null) {
@@ -110,6 +111,16 @@ final class DefaultSessionFeed implements SessionFeed {
         Snapshot s = state.current();
         log.info("Feed {} started: {} sessions at seq {}, status {}", epoch, s.sessions().size(), s.seq(),
                 status.view().status().wireName());
+    }
+
+    /** The source's status before its start; null (keep the default) when a host's source cannot tell yet. */
+    private FeedStatus sourceStatusBeforeStart() {
+        try {
+            return source.status();
+        } catch (RuntimeException e) {
+            log.debug("Feed {}: change source {} has no status before its start: {}", epoch, source, e.toString());
+            return null;
+        }
     }
 
     @Override
@@ -227,9 +238,9 @@ final class DefaultSessionFeed implements SessionFeed {
             }
             observer.onSignal(signal);
             if (signal.action() == ChangeAction.TRUNCATE) {
-                work.requestFull(true);
+                work.requestFull(signal);
             } else {
-                work.signal(signal.sessionId());
+                work.signal(signal);
             }
         }
 

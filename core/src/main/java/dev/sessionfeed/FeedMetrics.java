@@ -23,6 +23,11 @@ final class FeedMetrics implements FeedObserver {
     private final LongAdder rebuildsFull = new LongAdder();
     private final LongAdder rebuildsById = new LongAdder();
     private final LongAdder rebuildNanos = new LongAdder();
+    private final LongAdder rebuildFullNanos = new LongAdder();
+    private final LongAdder signalsPublished = new LongAdder();
+    private final LongAdder signalLagNanos = new LongAdder();
+    private final LongAdder signalsWithCommitTime = new LongAdder();
+    private final LongAdder commitLagNanos = new LongAdder();
     private final LongAdder rebuildFailures = new LongAdder();
     private final LongAdder deltasPublished = new LongAdder();
     private final LongAdder sessionsUpserted = new LongAdder();
@@ -53,12 +58,36 @@ final class FeedMetrics implements FeedObserver {
     public void onRebuild(boolean full, int ids, int signals, long durationNanos, SessionDelta published) {
         (full ? rebuildsFull : rebuildsById).increment();
         rebuildNanos.add(durationNanos);
+        if (full) {
+            rebuildFullNanos.add(durationNanos);
+        }
         if (published != null) {
             deltasPublished.increment();
             sessionsUpserted.add(published.upserted().size());
             sessionsRemoved.add(published.removed().size());
         }
         next.onRebuild(full, ids, signals, durationNanos, published);
+    }
+
+    /**
+     * The rebuild that covered a batch's change signals completed (and its delta, if any, was handed to the
+     * broadcasters): their change lag ends now. On the rebuild thread.
+     *
+     * @param lag      the batch's signals
+     * @param nowNanos {@link System#nanoTime()} now
+     * @param now      the feed's clock now, for the commit lag
+     */
+    void signalsPublished(SignalLag lag, long nowNanos, java.time.Instant now) {
+        if (lag.count() == 0) {
+            return;
+        }
+        signalLagNanos.add(lag.totalNanos(nowNanos));
+        if (lag.commits() > 0) {
+            commitLagNanos.add(lag.totalCommitNanos(now));
+            signalsWithCommitTime.add(lag.commits());
+        }
+        // Counted last: a reader that sees the count also sees its nanos (LongAdder sums are read one by one).
+        signalsPublished.add(lag.count());
     }
 
     @Override
@@ -82,6 +111,11 @@ final class FeedMetrics implements FeedObserver {
                 .rebuildsFull(rebuildsFull.sum())
                 .rebuildsById(rebuildsById.sum())
                 .rebuildNanos(rebuildNanos.sum())
+                .rebuildFullNanos(rebuildFullNanos.sum())
+                .signalsPublished(signalsPublished.sum())
+                .signalLagNanos(signalLagNanos.sum())
+                .signalsWithCommitTime(signalsWithCommitTime.sum())
+                .commitLagNanos(commitLagNanos.sum())
                 .rebuildFailures(rebuildFailures.sum())
                 .deltasPublished(deltasPublished.sum())
                 .sessionsUpserted(sessionsUpserted.sum())

@@ -8,8 +8,8 @@ import java.util.Objects;
  * {@code docs/core.md}; the feed's internal metrics holder uses the same names.
  *
  * <p>Counters are monotonic for the lifetime of the feed (they never reset, also not on a resync); durations are
- * cumulative nanoseconds with their count ({@link #rebuildNanos()} over {@link #rebuilds()}), so a
- * {@code FunctionTimer} can bind them. Gauges ({@link #seq()}, {@link #sessions()}, {@link #status()}) are the
+ * cumulative nanoseconds with their count ({@link #rebuildNanos()} over {@link #rebuilds()},
+ * {@link #signalLagNanos()} over {@link #signalsPublished()}), so a {@code FunctionTimer} can bind them. Gauges ({@link #seq()}, {@link #sessions()}, {@link #status()}) are the
  * values at the time of the call.
  *
  * <p>Each value is exact, but the values are read one after the other while the feed runs, so two of them may
@@ -29,6 +29,11 @@ public final class FeedStats {
     private final long rebuildsFull;
     private final long rebuildsById;
     private final long rebuildNanos;
+    private final long rebuildFullNanos;
+    private final long signalsPublished;
+    private final long signalLagNanos;
+    private final long signalsWithCommitTime;
+    private final long commitLagNanos;
     private final long rebuildFailures;
     private final long deltasPublished;
     private final long sessionsUpserted;
@@ -44,6 +49,11 @@ public final class FeedStats {
         this.rebuildsFull = b.rebuildsFull;
         this.rebuildsById = b.rebuildsById;
         this.rebuildNanos = b.rebuildNanos;
+        this.rebuildFullNanos = b.rebuildFullNanos;
+        this.signalsPublished = b.signalsPublished;
+        this.signalLagNanos = b.signalLagNanos;
+        this.signalsWithCommitTime = b.signalsWithCommitTime;
+        this.commitLagNanos = b.commitLagNanos;
         this.rebuildFailures = b.rebuildFailures;
         this.deltasPublished = b.deltasPublished;
         this.sessionsUpserted = b.sessionsUpserted;
@@ -119,6 +129,71 @@ public final class FeedStats {
     }
 
     /**
+     * Of {@link #rebuildNanos()}, the time spent in full rebuilds; the count that goes with it is
+     * {@link #rebuildsFull()} (the rest, {@link #rebuildByIdNanos()}, goes with {@link #rebuildsById()}).
+     *
+     * @return cumulative nanoseconds over {@link #rebuildsFull()}
+     */
+    public long rebuildFullNanos() {
+        return rebuildFullNanos;
+    }
+
+    /**
+     * Of {@link #rebuildNanos()}, the time spent in rebuilds by id.
+     *
+     * @return cumulative nanoseconds over {@link #rebuildsById()}: {@link #rebuildNanos()} - {@link #rebuildFullNanos()}
+     */
+    public long rebuildByIdNanos() {
+        return rebuildNanos - rebuildFullNanos;
+    }
+
+    /**
+     * Change signals whose rebuild completed and whose delta (if the rows changed visibly) was handed to every
+     * broadcaster: the count that goes with {@link #signalLagNanos()}. Signals that arrive while a rebuild runs are
+     * merged into the next one, and a failed read keeps its signals for the retry, so every signal is counted
+     * once, when the state first reflects it.
+     *
+     * @return the count since the feed was built
+     */
+    public long signalsPublished() {
+        return signalsPublished;
+    }
+
+    /**
+     * Change lag, signal to publish: for each of the {@link #signalsPublished()}, the time from its arrival at the
+     * change source ({@link dev.sessionfeed.source.ChangeSignal#receivedNanos()}) until its rebuild's delta was
+     * handed to every broadcaster (for the WebSocket endpoint: encoded and queued for every connection), summed.
+     *
+     * @return cumulative nanoseconds over {@link #signalsPublished()}
+     */
+    public long signalLagNanos() {
+        return signalLagNanos;
+    }
+
+    /**
+     * Of {@link #signalsPublished()}, those whose source knew the transaction's commit time
+     * ({@link dev.sessionfeed.source.ChangeSignal#committedAt()}): the count that goes with {@link #commitLagNanos()}.
+     * 0 for sources that do not know it (LISTEN/NOTIFY, polling).
+     *
+     * @return the count since the feed was built
+     */
+    public long signalsWithCommitTime() {
+        return signalsWithCommitTime;
+    }
+
+    /**
+     * Change lag, commit to publish: for each of the {@link #signalsWithCommitTime()}, the time from the commit
+     * (the database server's clock) until its delta was handed to every broadcaster (the feed's
+     * {@link SessionFeed.Builder#clock clock}), summed per batch and never negative (a server clock ahead of the
+     * feed's counts as 0).
+     *
+     * @return cumulative nanoseconds over {@link #signalsWithCommitTime()}
+     */
+    public long commitLagNanos() {
+        return commitLagNanos;
+    }
+
+    /**
      * Rebuilds whose database read failed (each is retried with backoff; status {@link FeedStatus#RECOVERING}
      * meanwhile).
      *
@@ -188,6 +263,9 @@ public final class FeedStats {
                 && signalsReceived == s.signalsReceived && resyncsRequested == s.resyncsRequested
                 && refreshesRequested == s.refreshesRequested && rebuildsFull == s.rebuildsFull
                 && rebuildsById == s.rebuildsById && rebuildNanos == s.rebuildNanos
+                && rebuildFullNanos == s.rebuildFullNanos && signalsPublished == s.signalsPublished
+                && signalLagNanos == s.signalLagNanos && signalsWithCommitTime == s.signalsWithCommitTime
+                && commitLagNanos == s.commitLagNanos
                 && rebuildFailures == s.rebuildFailures && deltasPublished == s.deltasPublished
                 && sessionsUpserted == s.sessionsUpserted && sessionsRemoved == s.sessionsRemoved
                 && seq == s.seq && sessions == s.sessions && status == s.status;
@@ -196,7 +274,8 @@ public final class FeedStats {
     @Override
     public int hashCode() {
         return Objects.hash(signalsReceived, resyncsRequested, refreshesRequested, rebuildsFull, rebuildsById,
-                rebuildNanos, rebuildFailures, deltasPublished, sessionsUpserted, sessionsRemoved, seq, sessions, status);
+                rebuildNanos, rebuildFullNanos, signalsPublished, signalLagNanos, signalsWithCommitTime, commitLagNanos,
+                rebuildFailures, deltasPublished, sessionsUpserted, sessionsRemoved, seq, sessions, status);
     }
 
     @Override
@@ -204,6 +283,9 @@ public final class FeedStats {
         return "FeedStats{signalsReceived=" + signalsReceived + ", resyncsRequested=" + resyncsRequested
                 + ", refreshesRequested=" + refreshesRequested + ", rebuildsFull=" + rebuildsFull
                 + ", rebuildsById=" + rebuildsById + ", rebuildNanos=" + rebuildNanos
+                + ", rebuildFullNanos=" + rebuildFullNanos + ", signalsPublished=" + signalsPublished
+                + ", signalLagNanos=" + signalLagNanos + ", signalsWithCommitTime=" + signalsWithCommitTime
+                + ", commitLagNanos=" + commitLagNanos
                 + ", rebuildFailures=" + rebuildFailures + ", deltasPublished=" + deltasPublished
                 + ", sessionsUpserted=" + sessionsUpserted + ", sessionsRemoved=" + sessionsRemoved
                 + ", seq=" + seq + ", sessions=" + sessions + ", status=" + status.wireName() + '}';
@@ -221,6 +303,11 @@ public final class FeedStats {
         private long rebuildsFull;
         private long rebuildsById;
         private long rebuildNanos;
+        private long rebuildFullNanos;
+        private long signalsPublished;
+        private long signalLagNanos;
+        private long signalsWithCommitTime;
+        private long commitLagNanos;
         private long rebuildFailures;
         private long deltasPublished;
         private long sessionsUpserted;
@@ -238,6 +325,11 @@ public final class FeedStats {
         Builder rebuildsFull(long v) { rebuildsFull = v; return this; }
         Builder rebuildsById(long v) { rebuildsById = v; return this; }
         Builder rebuildNanos(long v) { rebuildNanos = v; return this; }
+        Builder rebuildFullNanos(long v) { rebuildFullNanos = v; return this; }
+        Builder signalsPublished(long v) { signalsPublished = v; return this; }
+        Builder signalLagNanos(long v) { signalLagNanos = v; return this; }
+        Builder signalsWithCommitTime(long v) { signalsWithCommitTime = v; return this; }
+        Builder commitLagNanos(long v) { commitLagNanos = v; return this; }
         Builder rebuildFailures(long v) { rebuildFailures = v; return this; }
         Builder deltasPublished(long v) { deltasPublished = v; return this; }
         Builder sessionsUpserted(long v) { sessionsUpserted = v; return this; }

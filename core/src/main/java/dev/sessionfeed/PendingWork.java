@@ -1,5 +1,6 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.source.ChangeSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,8 +34,10 @@ final class PendingWork {
      * @param signals       signals and resyncs merged into this batch
      * @param waiters       refresh callers to complete after this batch
      * @param reconcileDue  the wake-up time passed without ready work
+     * @param lag           the change lag of the batch's change signals, owned by the rebuild thread once taken
      */
-    record Batch(boolean full, Set<String> ids, int signals, List<CompletableFuture<Long>> waiters, boolean reconcileDue) {
+    record Batch(boolean full, Set<String> ids, int signals, List<CompletableFuture<Long>> waiters, boolean reconcileDue,
+                 SignalLag lag) {
 
         /**
          * Tells whether this batch needs a read.
@@ -46,8 +49,8 @@ final class PendingWork {
         }
     }
 
-    private static final Batch NOTHING = new Batch(false, Set.of(), 0, List.of(), false);
-    private static final Batch RECONCILE = new Batch(false, Set.of(), 0, List.of(), true);
+    private static final Batch NOTHING = new Batch(false, Set.of(), 0, List.of(), false, SignalLag.NONE);
+    private static final Batch RECONCILE = new Batch(false, Set.of(), 0, List.of(), true, SignalLag.NONE);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -58,6 +61,7 @@ final class PendingWork {
     private Set<String> ids = new HashSet<>();
     private boolean full;
     private int signals;
+    private SignalLag lag = new SignalLag();
     private List<CompletableFuture<Long>> waiters = new ArrayList<>();
     private long firstNanos;
     private long lastNanos;
@@ -76,12 +80,28 @@ final class PendingWork {
      * @param id the session id
      */
     void signal(String id) {
+        signal(id, null);
+    }
+
+    /**
+     * A change signal from the change source: its session, and its arrival (and commit) time for the change lag.
+     *
+     * @param signal a signal of a row action (not TRUNCATE)
+     */
+    void signal(ChangeSignal signal) {
+        signal(signal.sessionId(), signal);
+    }
+
+    private void signal(String id, ChangeSignal timed) {
         lock.lock();
         try {
             if (!closed) {
                 touch();
                 addId(id);
                 signals++;
+                if (timed != null) {
+                    lag.add(timed);
+                }
                 changed.signal();
             }
         } finally {
@@ -95,6 +115,19 @@ final class PendingWork {
      * @param countAsSignal whether it came from a source or caller (else it is the feed's own reconcile)
      */
     void requestFull(boolean countAsSignal) {
+        requestFull(countAsSignal, null);
+    }
+
+    /**
+     * A TRUNCATE signal: a full rebuild, counted as a signal, with the signal's times for the change lag.
+     *
+     * @param truncate the signal
+     */
+    void requestFull(ChangeSignal truncate) {
+        requestFull(true, truncate);
+    }
+
+    private void requestFull(boolean countAsSignal, ChangeSignal timed) {
         lock.lock();
         try {
             if (!closed) {
@@ -102,6 +135,9 @@ final class PendingWork {
                 setFull();
                 if (countAsSignal) {
                     signals++;
+                }
+                if (timed != null) {
+                    lag.add(timed);
                 }
                 changed.signal();
             }
@@ -151,6 +187,7 @@ final class PendingWork {
                 for (String id : failed.ids()) {
                     addId(id);
                 }
+                lag.addAll(failed.lag());
             }
         } finally {
             lock.unlock();
@@ -264,10 +301,14 @@ final class PendingWork {
     /** Takes everything pending; call with the lock held. */
     private Batch drain() {
         assert lock.isHeldByCurrentThread();
-        Batch batch = new Batch(full, full ? Set.of() : Set.copyOf(ids), signals, List.copyOf(waiters), false);
+        Batch batch = new Batch(full, full ? Set.of() : Set.copyOf(ids), signals, List.copyOf(waiters), false,
+                lag.count() == 0 ? SignalLag.NONE : lag);
         ids = new HashSet<>();
         full = false;
         signals = 0;
+        if (lag.count() > 0) {
+            lag = new SignalLag();
+        }
         waiters = new ArrayList<>();
         statusChanged = false;
         return batch;

@@ -30,7 +30,8 @@ final class RebuildLoop implements Runnable {
     private final FeedState state;
     private final StatusTracker status;
     private final Broadcasters broadcasters;
-    private final FeedObserver observer;
+    /** The feed's counters, and the first observer in the chain (it hands every event on to the host's). */
+    private final FeedMetrics observer;
     private final Clock clock;
     private final Backoff backoff;
     private final long reconcileNanos;
@@ -46,7 +47,7 @@ final class RebuildLoop implements Runnable {
     private long failureStreakStartNanos;
 
     RebuildLoop(String epoch, SnapshotBuilder snapshots, PendingWork work, FeedState state, StatusTracker status,
-                Broadcasters broadcasters, FeedObserver observer, Clock clock, Duration retryInitial,
+                Broadcasters broadcasters, FeedMetrics observer, Clock clock, Duration retryInitial,
                 Duration retryMax, Duration reconcileInterval) {
         this.epoch = epoch;
         this.snapshots = snapshots;
@@ -80,7 +81,7 @@ final class RebuildLoop implements Runnable {
             state.initial(new Snapshot(epoch, 0, read.readAt(), initial.sessions(), read.metrics()));
             observer.onRebuild(true, 0, 0, System.nanoTime() - start, null);
         } catch (Throwable e) {
-            readFailed(new PendingWork.Batch(true, Set.of(), 0, List.of(), false), e);
+            readFailed(new PendingWork.Batch(true, Set.of(), 0, List.of(), false, SignalLag.NONE), e);
         }
     }
 
@@ -180,6 +181,8 @@ final class RebuildLoop implements Runnable {
             broadcasters.delta(delta, next);
         }
         observer.onRebuild(full, full ? 0 : batch.ids().size(), batch.signals(), took, delta);
+        // After the broadcasters took the delta (the endpoint: encoded and queued for every connection).
+        observer.signalsPublished(batch.lag(), System.nanoTime(), clock.instant());
         for (CompletableFuture<Long> waiter : batch.waiters()) {
             waiter.complete(next.seq());
         }

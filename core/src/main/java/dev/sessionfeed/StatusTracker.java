@@ -54,12 +54,27 @@ final class StatusTracker {
     }
 
     /**
-     * Takes the source's status as read after its start, unless it already reported one (which is newer).
+     * Starts from the source's own status, read before the source starts: a source that is not yet listening
+     * (LISTEN/NOTIFY: RECOVERING until LISTEN works) makes the feed start with that status, so the first line the
+     * feed logs is "starts recovering", not a transition from a LIVE it never had.
+     *
+     * @param status the source's {@code status()} before {@code start}, or null when it could not be read
+     */
+    synchronized void sourceBeforeStart(FeedStatus status) {
+        if (!sourceReported && status != null) {
+            sourceStatus = status;
+            sourceReason = status == FeedStatus.LIVE ? "started" : "change source starting";
+        }
+    }
+
+    /**
+     * Takes the source's status as read after its start, unless it already reported one (which is newer) or it is
+     * the status it had before its start (whose reason stays).
      *
      * @param status the source's {@code status()}
      */
     synchronized void sourceInitial(FeedStatus status) {
-        if (!sourceReported && status != null) {
+        if (!sourceReported && status != null && status != sourceStatus) {
             sourceStatus = status;
             sourceReason = "source " + status.wireName();
         }

@@ -209,12 +209,8 @@ class SessionFeedLifecycleTest {
 
     @Test
     void aFeedWhoseFirstReadFailsLogsThatItStartsRecoveringNotThatItLeftLive() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
+        ch.qos.logback.classic.Logger logger = rebuildLoopLogger();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = capture(logger);
         h.db.failWith(new IllegalStateException("database down"));
         try (SessionFeed feed = SessionFeed.builder(h.db, new ManualChangeSource()).build()) {
             feed.start();
@@ -225,6 +221,82 @@ class SessionFeedLifecycleTest {
             assertThat(List.copyOf(logs.list)).extracting(e -> e.getFormattedMessage()).noneMatch(m -> m.contains("live ->"));
         } finally {
             logger.detachAppender(logs);
+        }
+    }
+
+    /**
+     * Issue 13: a source that is not yet listening when the feed starts (LISTEN/NOTIFY is RECOVERING until LISTEN
+     * works) made every normal start log "status live -> recovering" although the feed never was live. The
+     * status tracker now starts from the source's own status: the first status line says how the feed starts.
+     */
+    @Test
+    void aFeedWhoseSourceIsNotYetListeningLogsThatItStartsRecoveringThenGoesLive() {
+        ch.qos.logback.classic.Logger logger = rebuildLoopLogger();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = capture(logger);
+        NotYetListening source = new NotYetListening();
+        try (SessionFeed feed = SessionFeed.builder(h.db, source).build()) {
+            feed.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> statusLines(logs).size() == 1);
+            assertThat(feed.status()).isEqualTo(FeedStatus.RECOVERING);
+
+            source.listening();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.status() == FeedStatus.LIVE && statusLines(logs).size() == 2);
+            List<String> lines = statusLines(logs);
+            assertThat(lines.get(0)).contains("starts recovering").contains("change source starting");
+            assertThat(lines.get(1)).contains("status recovering -> live");
+            assertThat(lines).noneMatch(m -> m.contains("live -> recovering"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    private static ch.qos.logback.classic.Logger rebuildLoopLogger() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
+    }
+
+    /** Starts capturing {@code logger}'s events; detach the returned appender when done. */
+    private static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> capture(
+            ch.qos.logback.classic.Logger logger) {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        return logs;
+    }
+
+    private static List<String> statusLines(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs) {
+        return List.copyOf(logs.list).stream().map(e -> e.getFormattedMessage())
+                .filter(m -> m.contains(" starts ") || m.contains(" status ")).collect(Collectors.toList());
+    }
+
+    /** Like the LISTEN source: RECOVERING from before its start until it says it listens. */
+    private static final class NotYetListening implements dev.sessionfeed.source.SessionChangeSource {
+        private volatile dev.sessionfeed.source.ChangeListener listener;
+        private volatile FeedStatus status = FeedStatus.RECOVERING;
+
+        /** Returns once the rebuild thread waits for work, as a source that connects on its own thread lets it. */
+        @Override
+        public void start(dev.sessionfeed.source.ChangeListener l) {
+            listener = l;
+            await("the rebuild thread waits for work").atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces()
+                    .keySet().stream().anyMatch(t -> t.getName().equals("sessionfeed-rebuild")
+                            && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)));
+        }
+
+        void listening() {
+            status = FeedStatus.LIVE;
+            listener.onStatus(FeedStatus.LIVE, "listening for changes");
+            listener.onResync("connected");
+        }
+
+        @Override
+        public FeedStatus status() {
+            return status;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

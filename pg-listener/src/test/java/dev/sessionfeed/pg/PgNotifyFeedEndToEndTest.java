@@ -67,6 +67,29 @@ class PgNotifyFeedEndToEndTest extends PgTestSupport {
         assertThat(client.gaps()).isEmpty();
     }
 
+    /** Issue 13: a normal start logged "status live -> recovering" although the feed never was live. */
+    @Test
+    void aNormalStartLogsThatTheFeedStartsRecoveringAndGoesLiveNeverThatItLeftLive() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.sessionfeed.RebuildLoop");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            startFeed(sourceBuilder());
+            await().atMost(WAIT).until(() -> statusLines(logs).stream().anyMatch(m -> m.contains("-> live")));
+            List<String> lines = statusLines(logs);
+            assertThat(lines.get(0)).contains("Feed " + feed.epoch() + " starts recovering: change source starting");
+            assertThat(lines).noneMatch(m -> m.contains("live -> recovering"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    private static List<String> statusLines(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs) {
+        return List.copyOf(logs.list).stream().map(e -> e.getFormattedMessage())
+                .filter(m -> m.contains(" starts ") || m.contains(" status ")).collect(java.util.stream.Collectors.toList());
+    }
+
     @Test
     void insertUpdateAndDeleteEachReachAFeedClient() {
         startFeed(sourceBuilder());

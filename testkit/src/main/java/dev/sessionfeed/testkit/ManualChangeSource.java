@@ -115,6 +115,18 @@ public final class ManualChangeSource implements SessionChangeSource {
     }
 
     /**
+     * Reports a change signal as given, for example one received earlier or with a commit time
+     * ({@link ChangeSignal#committed}), as a logical replication source would send it.
+     *
+     * @param signal the signal
+     * @throws IllegalStateException if not started
+     * @throws NullPointerException  if {@code signal} is null
+     */
+    public void fire(ChangeSignal signal) {
+        listener().onChange(Objects.requireNonNull(signal, "signal"));
+    }
+
+    /**
      * Reports that one session changed: {@code fire(ChangeAction.UPDATE, sessionId)}.
      *
      * @param sessionId the session's id

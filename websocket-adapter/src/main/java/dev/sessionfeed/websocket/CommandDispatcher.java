@@ -76,6 +76,8 @@ final class CommandDispatcher {
         if (verdict == CommandBudget.Verdict.CLOSE) {
             if (!c.isClosed()) {
                 refused(c, cmd, "rate_limited_closed");
+                metrics.commandsRateLimited.increment();
+                metrics.commands.failed(cmd.action(), ErrorCode.RATE_LIMITED);
                 metrics.commandFloodsClosed.increment();
                 c.close(1008, "too many commands over the rate limit");
             }
@@ -83,18 +85,22 @@ final class CommandDispatcher {
         }
         if (verdict == CommandBudget.Verdict.RATE_LIMITED) {
             refused(c, cmd, "rate_limited");
+            metrics.commandsRateLimited.increment();
+            metrics.commands.failed(cmd.action(), ErrorCode.RATE_LIMITED);
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many commands; at most "
                     + options.commandBurst() + " at once and " + options.commandsPerSecond() + " per second", cmd.id());
         }
         Optional<CommandHandler> handler = options.commandHandler();
         if (handler.isEmpty() || !handler.get().actions().contains(cmd.action())) {
             refused(c, cmd, "unknown_action");
+            metrics.commands.failed(cmd.action(), ErrorCode.BAD_REQUEST);
             // The codec allows only [a-z0-9_]{1,64} in an action: safe to name.
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown action '" + cmd.action() + "'", cmd.id());
         }
         String permission = options.permissionFor(cmd.action());
         if (!c.identity().has(permission)) {
             refused(c, cmd, "denied");
+            metrics.commands.failed(cmd.action(), ErrorCode.FORBIDDEN);
             throw new ProtocolException(ErrorCode.FORBIDDEN, "'" + cmd.action() + "' needs permission '" + permission + "'", cmd.id());
         }
         try {
@@ -105,6 +111,7 @@ final class CommandDispatcher {
             }
             // Every worker is busy and the queue is full: the client may retry this id later, like a rate limit.
             metrics.commandsRejectedBusy.increment();
+            metrics.commands.failed(cmd.action(), ErrorCode.RATE_LIMITED);
             refused(c, cmd, "busy");
             logBusy(cmd.id(), c.id());
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "server busy: too many commands waiting; retry later",
@@ -119,14 +126,17 @@ final class CommandDispatcher {
             result = handler.handle(cmd, c.identity().name());
         } catch (CommandException e) {
             ErrorCode code = errorCode(e.failure());
+            metrics.commands.failed(cmd.action(), code);
             audit(c, cmd, code.wireName());
             c.replyError(code, e.getMessage(), cmd.id());
             return;
         } catch (RuntimeException | Error e) {
+            metrics.commands.failed(cmd.action(), ErrorCode.INTERNAL);
             audit(c, cmd, "internal");
             c.replyInternal("command " + cmd.action() + " id=" + cmd.id(), e, cmd.id());
             return;
         }
+        metrics.commands.ok(cmd.action());
         audit(c, cmd, result.replayed() ? result.outcome() + "(replayed)" : result.outcome());
         CommandResult r = result;
         mirror.refresh(Set.of(cmd.sessionId())).whenComplete((seq, err) -> {

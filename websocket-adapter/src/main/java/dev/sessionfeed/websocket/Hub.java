@@ -28,7 +28,7 @@ final class Hub implements Broadcaster, AutoCloseable {
     }
 
     private final WebSocketOptions options;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics;
     private final ConnectionRegistry registry;
     private final MemoryBudget budget;
     private final FeedMirror mirror;
@@ -55,6 +55,7 @@ final class Hub implements Broadcaster, AutoCloseable {
 
     Hub(SessionFeed feed, WebSocketOptions options, Tuning tuning) {
         this.options = options;
+        this.metrics = new Metrics(options.commandHandler().map(h -> h.actions()).orElse(java.util.Set.of()));
         this.registry = new ConnectionRegistry(options.maxConnections(), options.maxConnectionsPerAdmin());
         this.budget = new MemoryBudget(options.maxBufferedBytes(), metrics);
         ProtocolCodec codec = new ProtocolCodec();

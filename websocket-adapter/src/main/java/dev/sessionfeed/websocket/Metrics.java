@@ -1,5 +1,6 @@
 package dev.sessionfeed.websocket;
 
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,6 +27,20 @@ final class Metrics {
     final LongAdder stalledClientsShed = new LongAdder();
     final LongAdder commandFloodsClosed = new LongAdder();
     final LongAdder fullStatesCoalesced = new LongAdder();
+    final LongAdder commandsRateLimited = new LongAdder();
+    final CommandCounts commands;
+
+    /** Counts for an endpoint without a command handler. */
+    Metrics() {
+        this(Set.of());
+    }
+
+    /**
+     * @param actions the command handler's actions, the keys of {@link WebSocketStats#commands()} besides "other"
+     */
+    Metrics(Set<String> actions) {
+        this.commands = new CommandCounts(actions);
+    }
 
     /**
      * Reads every counter (one by one: not atomic across counters).
@@ -57,6 +72,8 @@ final class Metrics {
                 .stalledClientsShed(stalledClientsShed.sum())
                 .commandFloodsClosed(commandFloodsClosed.sum())
                 .fullStatesCoalesced(fullStatesCoalesced.sum())
+                .commandsRateLimited(commandsRateLimited.sum())
+                .commands(commands.snapshot())
                 .build();
     }
 }

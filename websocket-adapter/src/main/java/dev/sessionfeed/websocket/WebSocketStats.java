@@ -1,5 +1,7 @@
 package dev.sessionfeed.websocket;
 
+import java.util.Map;
+
 /**
  * One immutable snapshot of a {@link SessionFeedEndpoint}'s counters, from {@link SessionFeedEndpoint#stats()}:
  * monotonic counters (they only grow while the endpoint lives; subtract two snapshots for a rate) and three gauges
@@ -34,6 +36,8 @@ public final class WebSocketStats {
     private final long stalledClientsShed;
     private final long commandFloodsClosed;
     private final long fullStatesCoalesced;
+    private final long commandsRateLimited;
+    private final Map<String, Map<String, Long>> commands;
 
     private WebSocketStats(Builder b) {
         this.openConnections = b.openConnections;
@@ -56,6 +60,8 @@ public final class WebSocketStats {
         this.stalledClientsShed = b.stalledClientsShed;
         this.commandFloodsClosed = b.commandFloodsClosed;
         this.fullStatesCoalesced = b.fullStatesCoalesced;
+        this.commandsRateLimited = b.commandsRateLimited;
+        this.commands = b.commands;
     }
 
     static Builder builder() {
@@ -261,6 +267,32 @@ public final class WebSocketStats {
         return fullStatesCoalesced;
     }
 
+    /**
+     * Counter: commands answered {@code rate_limited} because the connection's own budget
+     * ({@link WebSocketOptions#commandsPerSecond()}, {@link WebSocketOptions#commandBurst()}) had no token left,
+     * including the one that got the connection closed ({@link #commandFloodsClosed()}). Every frame a client
+     * sends as a command costs a token, refused ones too.
+     *
+     * @return commands
+     */
+    public long commandsRateLimited() {
+        return commandsRateLimited;
+    }
+
+    /**
+     * Counters: commands by action and outcome. The actions are the command handler's
+     * ({@code CommandHandler.actions()} when the endpoint was made) and {@code "other"} for any action it does not
+     * list (the client chooses the action; the keys stay bounded); the outcomes are {@code ok} (acknowledged,
+     * replays of an earlier command id included) and the error codes a command is answered with:
+     * {@code bad_request}, {@code forbidden}, {@code not_found}, {@code rate_limited} (the connection's budget, busy
+     * workers, or a {@code BUSY} handler), {@code internal}. Every pair is present from the start, with 0.
+     *
+     * @return action to outcome to count; immutable, actions sorted, outcomes in the order above
+     */
+    public Map<String, Map<String, Long>> commands() {
+        return commands;
+    }
+
     @Override
     public String toString() {
         return "WebSocketStats{openConnections=" + openConnections + ", broadcasts=" + broadcasts
@@ -272,7 +304,8 @@ public final class WebSocketStats {
                 + ", closingConnections=" + closingConnections + ", bufferedBytes=" + bufferedBytes
                 + ", connectionsRefused=" + connectionsRefused + ", subscriptionsRefused=" + subscriptionsRefused
                 + ", stalledClientsShed=" + stalledClientsShed + ", commandFloodsClosed=" + commandFloodsClosed
-                + ", fullStatesCoalesced=" + fullStatesCoalesced + '}';
+                + ", fullStatesCoalesced=" + fullStatesCoalesced + ", commandsRateLimited=" + commandsRateLimited
+                + ", commands=" + commands + '}';
     }
 
     /** Builds a snapshot; used by the endpoint's metrics holder (and tests). Not thread-safe. */
@@ -297,6 +330,8 @@ public final class WebSocketStats {
         private long stalledClientsShed;
         private long commandFloodsClosed;
         private long fullStatesCoalesced;
+        private long commandsRateLimited;
+        private Map<String, Map<String, Long>> commands = Map.of();
 
         private Builder() {
         }
@@ -321,6 +356,8 @@ public final class WebSocketStats {
         Builder stalledClientsShed(long v) { stalledClientsShed = v; return this; }
         Builder commandFloodsClosed(long v) { commandFloodsClosed = v; return this; }
         Builder fullStatesCoalesced(long v) { fullStatesCoalesced = v; return this; }
+        Builder commandsRateLimited(long v) { commandsRateLimited = v; return this; }
+        Builder commands(Map<String, Map<String, Long>> v) { commands = v; return this; }
 
         WebSocketStats build() {
             return new WebSocketStats(this);

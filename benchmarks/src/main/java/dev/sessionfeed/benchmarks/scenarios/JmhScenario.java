@@ -33,7 +33,7 @@ public final class JmhScenario implements Scenario {
 
     @Override
     public String title() {
-        return "Micro benchmarks (JMH): encode, rebuild (diff), client apply";
+        return "Micro benchmarks (JMH): encode, rebuild (diff), client apply, metrics scrape";
     }
 
     @Override
@@ -70,7 +70,8 @@ public final class JmhScenario implements Scenario {
                 + "sample-time mode (each operation timed; percentiles reported). `EncodeBenchmark`: `ProtocolCodec.encode` of a one-session delta (with metrics) and of a full list. "
                 + "`RebuildBenchmark`: `SessionFeed.refresh` of one changed session over an in-memory table (hand-off to the rebuild "
                 + "thread, read, diff, stamp, publish; no I/O, no broadcaster). `ApplyBenchmark`: the benchmark dashboard client "
-                + "parsing a frame and applying it to its state.");
+                + "parsing a frame and applying it to its state. `ScrapeBenchmark`: reading every meter of `SessionFeedMetrics` (feed, "
+                + "source, endpoint with two command actions: 65 meters) once, as a registry's publish or a Prometheus scrape does.");
         return r;
     }
 
