@@ -2,6 +2,7 @@ package dev.sessionfeed.server;
 
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcCommandHandler;
+import dev.sessionfeed.micrometer.SessionFeedMetrics;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.PollingChangeSource;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
@@ -10,6 +11,12 @@ import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.websocket.SessionFeedEndpoint;
 import dev.sessionfeed.websocket.SessionFeedServlets;
 import dev.sessionfeed.websocket.WebSocketOptions;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -53,6 +60,8 @@ public final class SessionFeedServer implements AutoCloseable {
     private ExpiryCloser expiry;
     private ServerAuthenticator authenticator;
     private Server http;
+    private PrometheusMeterRegistry registry;
+    private SessionFeedMetrics metrics;
     private int port;
 
     private SessionFeedServer(ServerConfig config) {
@@ -111,7 +120,7 @@ public final class SessionFeedServer implements AutoCloseable {
         expiry.endpoint(endpoint);
         feed.start();
 
-        http = httpServer(metricsText());
+        http = httpServer(metricsText(source));
         http.start();
         port = ((ServerConnector) http.getConnectors()[0]).getLocalPort();
         log.info("SessionFeed server ready on {}://{}:{}{} (source {}, {} sessions, database {})",
@@ -119,8 +128,16 @@ public final class SessionFeedServer implements AutoCloseable {
                 feed.current().sessions().size(), DatabaseUrl.redact(database.url().jdbcUrl()));
     }
 
-    private Supplier<String> metricsText() {
-        return () -> "# TYPE sessionfeed_connections gauge\nsessionfeed_connections " + endpoint.connectionCount() + "\n";
+    private Supplier<String> metricsText(SessionChangeSource source) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = SessionFeedMetrics.builder(feed).source(source).endpoint(endpoint).build();
+        metrics.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry r = registry;
+        return r::scrape;
     }
 
     private Server httpServer(Supplier<String> metrics) {
@@ -189,6 +206,10 @@ public final class SessionFeedServer implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("Stopping HTTP failed: {}", e.toString());
             }
+        }
+        quietly("metrics", metrics);
+        if (registry != null) {
+            registry.close();
         }
         quietly("feed", feed);
         quietly("expiry timer", expiry);
