@@ -5,6 +5,7 @@ import dev.sessionfeed.internal.NamedThreadFactory;
 import dev.sessionfeed.internal.Threads;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeListener;
+import dev.sessionfeed.source.RowChange;
 import dev.sessionfeed.source.ChangeSignal;
 import dev.sessionfeed.source.SessionChangeSource;
 import java.time.Clock;
@@ -75,7 +76,8 @@ final class DefaultSessionFeed implements SessionFeed {
         this.state = new FeedState(epoch, builder.replayWindow(),
                 new Snapshot(epoch, 0, clock.instant(), List.of(), ChatMetrics.EMPTY));
         this.loop = new RebuildLoop(epoch, builder.snapshots(), work, state, status, broadcasters, observer, clock,
-                builder.retryInitialBackoff(), builder.retryMaxBackoff(), builder.reconcileInterval());
+                builder.retryInitialBackoff(), builder.retryMaxBackoff(), builder.reconcileInterval(),
+                builder.rowMetricsInterval());
     }
 
     @Override
@@ -241,6 +243,21 @@ final class DefaultSessionFeed implements SessionFeed {
                 work.requestFull(signal);
             } else {
                 work.signal(signal);
+            }
+        }
+
+        @Override
+        public void onRowChange(RowChange change) {
+            if (change == null) {
+                log.warn("Feed {}: change source {} reported a null row change; resyncing", epoch, source);
+                onResync("null row change");
+                return;
+            }
+            observer.onSignal(change.asSignal());
+            if (loop.decodesRows()) {
+                work.row(change);
+            } else {
+                work.signal(change.sessionId());
             }
         }
 

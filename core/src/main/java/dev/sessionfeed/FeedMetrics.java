@@ -22,6 +22,8 @@ final class FeedMetrics implements FeedObserver {
     private final LongAdder refreshesRequested = new LongAdder();
     private final LongAdder rebuildsFull = new LongAdder();
     private final LongAdder rebuildsById = new LongAdder();
+    private final LongAdder rowsApplied = new LongAdder();
+    private final LongAdder rowsReread = new LongAdder();
     private final LongAdder rebuildNanos = new LongAdder();
     private final LongAdder rebuildFullNanos = new LongAdder();
     private final LongAdder signalsPublished = new LongAdder();
@@ -40,6 +42,16 @@ final class FeedMetrics implements FeedObserver {
     /** A caller asked for {@link SessionFeed#refresh}. */
     void refreshRequested() {
         refreshesRequested.increment();
+    }
+
+    /** The rebuild thread applied {@code n} row changes without a read. */
+    void rowsApplied(int n) {
+        rowsApplied.add(n);
+    }
+
+    /** The rebuild thread could not apply a batch of {@code n} row changes and re-reads them by id. */
+    void rowsReread(int n) {
+        rowsReread.add(n);
     }
 
     @Override
@@ -110,6 +122,8 @@ final class FeedMetrics implements FeedObserver {
                 .refreshesRequested(refreshesRequested.sum())
                 .rebuildsFull(rebuildsFull.sum())
                 .rebuildsById(rebuildsById.sum())
+                .rowsApplied(rowsApplied.sum())
+                .rowsReread(rowsReread.sum())
                 .rebuildNanos(rebuildNanos.sum())
                 .rebuildFullNanos(rebuildFullNanos.sum())
                 .signalsPublished(signalsPublished.sum())

@@ -28,6 +28,8 @@ public final class FeedStats {
     private final long refreshesRequested;
     private final long rebuildsFull;
     private final long rebuildsById;
+    private final long rowsApplied;
+    private final long rowsReread;
     private final long rebuildNanos;
     private final long rebuildFullNanos;
     private final long signalsPublished;
@@ -48,6 +50,8 @@ public final class FeedStats {
         this.refreshesRequested = b.refreshesRequested;
         this.rebuildsFull = b.rebuildsFull;
         this.rebuildsById = b.rebuildsById;
+        this.rowsApplied = b.rowsApplied;
+        this.rowsReread = b.rowsReread;
         this.rebuildNanos = b.rebuildNanos;
         this.rebuildFullNanos = b.rebuildFullNanos;
         this.signalsPublished = b.signalsPublished;
@@ -101,12 +105,33 @@ public final class FeedStats {
     }
 
     /**
-     * Completed rebuilds that re-read changed sessions by id.
+     * Completed rebuilds that re-read changed sessions by id, and those that applied changes carrying their rows
+     * without a read (see {@link #rowsApplied()}).
      *
      * @return the count since the feed was built
      */
     public long rebuildsById() {
         return rebuildsById;
+    }
+
+    /**
+     * Row changes ({@link dev.sessionfeed.source.RowChange}) applied without reading the session: each costs no
+     * statement (the metrics are re-read at most once per {@link SessionFeed.Builder#rowMetricsInterval}).
+     *
+     * @return the count since the feed was built
+     */
+    public long rowsApplied() {
+        return rowsApplied;
+    }
+
+    /**
+     * Row changes that could not be applied from their row (a value the source did not send, such as an unchanged
+     * out-of-line one, or one that does not parse) and were re-read by id instead.
+     *
+     * @return the count since the feed was built
+     */
+    public long rowsReread() {
+        return rowsReread;
     }
 
     /**
@@ -262,7 +287,8 @@ public final class FeedStats {
         return o instanceof FeedStats s
                 && signalsReceived == s.signalsReceived && resyncsRequested == s.resyncsRequested
                 && refreshesRequested == s.refreshesRequested && rebuildsFull == s.rebuildsFull
-                && rebuildsById == s.rebuildsById && rebuildNanos == s.rebuildNanos
+                && rebuildsById == s.rebuildsById && rowsApplied == s.rowsApplied && rowsReread == s.rowsReread
+                && rebuildNanos == s.rebuildNanos
                 && rebuildFullNanos == s.rebuildFullNanos && signalsPublished == s.signalsPublished
                 && signalLagNanos == s.signalLagNanos && signalsWithCommitTime == s.signalsWithCommitTime
                 && commitLagNanos == s.commitLagNanos
@@ -274,15 +300,17 @@ public final class FeedStats {
     @Override
     public int hashCode() {
         return Objects.hash(signalsReceived, resyncsRequested, refreshesRequested, rebuildsFull, rebuildsById,
-                rebuildNanos, rebuildFullNanos, signalsPublished, signalLagNanos, signalsWithCommitTime, commitLagNanos,
-                rebuildFailures, deltasPublished, sessionsUpserted, sessionsRemoved, seq, sessions, status);
+                rowsApplied, rowsReread, rebuildNanos, rebuildFullNanos, signalsPublished, signalLagNanos,
+                signalsWithCommitTime, commitLagNanos, rebuildFailures, deltasPublished, sessionsUpserted,
+                sessionsRemoved, seq, sessions, status);
     }
 
     @Override
     public String toString() {
         return "FeedStats{signalsReceived=" + signalsReceived + ", resyncsRequested=" + resyncsRequested
                 + ", refreshesRequested=" + refreshesRequested + ", rebuildsFull=" + rebuildsFull
-                + ", rebuildsById=" + rebuildsById + ", rebuildNanos=" + rebuildNanos
+                + ", rebuildsById=" + rebuildsById + ", rowsApplied=" + rowsApplied + ", rowsReread=" + rowsReread
+                + ", rebuildNanos=" + rebuildNanos
                 + ", rebuildFullNanos=" + rebuildFullNanos + ", signalsPublished=" + signalsPublished
                 + ", signalLagNanos=" + signalLagNanos + ", signalsWithCommitTime=" + signalsWithCommitTime
                 + ", commitLagNanos=" + commitLagNanos
@@ -302,6 +330,8 @@ public final class FeedStats {
         private long refreshesRequested;
         private long rebuildsFull;
         private long rebuildsById;
+        private long rowsApplied;
+        private long rowsReread;
         private long rebuildNanos;
         private long rebuildFullNanos;
         private long signalsPublished;
@@ -324,6 +354,8 @@ public final class FeedStats {
         Builder refreshesRequested(long v) { refreshesRequested = v; return this; }
         Builder rebuildsFull(long v) { rebuildsFull = v; return this; }
         Builder rebuildsById(long v) { rebuildsById = v; return this; }
+        Builder rowsApplied(long v) { rowsApplied = v; return this; }
+        Builder rowsReread(long v) { rowsReread = v; return this; }
         Builder rebuildNanos(long v) { rebuildNanos = v; return this; }
         Builder rebuildFullNanos(long v) { rebuildFullNanos = v; return this; }
         Builder signalsPublished(long v) { signalsPublished = v; return this; }

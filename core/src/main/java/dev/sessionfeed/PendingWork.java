@@ -1,11 +1,16 @@
 package dev.sessionfeed;
 
 import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.source.RowChange;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,17 +40,35 @@ final class PendingWork {
      * @param waiters       refresh callers to complete after this batch
      * @param reconcileDue  the wake-up time passed without ready work
      * @param lag           the change lag of the batch's change signals, owned by the rebuild thread once taken
+     * @param rows          row changes to apply without a read, latest per id, in arrival order (empty when
+     *                      {@code full}, or when {@code ids} is not empty: then their ids are in {@code ids})
+     * @param metricsDue    the metrics must be re-read (rows were applied since the last read)
      */
     record Batch(boolean full, Set<String> ids, int signals, List<CompletableFuture<Long>> waiters, boolean reconcileDue,
-                 SignalLag lag) {
+                 SignalLag lag, Map<String, RowChange> rows, boolean metricsDue) {
+
+        /** A batch without rows or metrics (the shape before row-carrying sources). */
+        Batch(boolean full, Set<String> ids, int signals, List<CompletableFuture<Long>> waiters, boolean reconcileDue,
+              SignalLag lag) {
+            this(full, ids, signals, waiters, reconcileDue, lag, Map.of(), false);
+        }
 
         /**
-         * Tells whether this batch needs a read.
+         * Tells whether this batch needs a read or has rows to apply.
          *
-         * @return true when something must be re-read or someone waits for a read
+         * @return true when something must be re-read or applied, or someone waits for a read
          */
         boolean hasWork() {
-            return full || !ids.isEmpty() || !waiters.isEmpty();
+            return full || !ids.isEmpty() || !waiters.isEmpty() || !rows.isEmpty() || metricsDue;
+        }
+
+        /**
+         * Tells whether the batch is applied from rows alone (no session is re-read).
+         *
+         * @return true when only rows (and perhaps the metrics) are due
+         */
+        boolean rowsOnly() {
+            return !full && ids.isEmpty() && waiters.isEmpty() && !rows.isEmpty();
         }
     }
 
@@ -67,6 +90,11 @@ final class PendingWork {
     private long lastNanos;
     private boolean statusChanged;
     private boolean closed;
+    /** Row changes not yet taken: latest per id (an id also in {@link #ids} is re-read instead). */
+    private Map<String, RowChange> rows = new LinkedHashMap<>();
+    /** Whether a metrics read is scheduled, and from when on it is due. */
+    private boolean metricsScheduled;
+    private long metricsDueNanos;
 
     PendingWork(Duration window, Duration maxDelay, int maxBatchIds) {
         this.windowNanos = window.toNanos();
@@ -102,6 +130,49 @@ final class PendingWork {
                 if (timed != null) {
                     lag.add(timed);
                 }
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A change that carries its row: applied without a read unless the same batch re-reads its id or everything.
+     *
+     * @param change the change
+     */
+    void row(RowChange change) {
+        lock.lock();
+        try {
+            if (!closed) {
+                touch();
+                signals++;
+                if (!full && !ids.contains(change.sessionId())) {
+                    rows.remove(change.sessionId()); // re-inserted last: the map keeps arrival order of the latest changes
+                    rows.put(change.sessionId(), change);
+                    if (rows.size() + ids.size() > maxBatchIds) {
+                        setFull();
+                    }
+                }
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rows were applied: the metrics must be re-read, not before {@code atNanos}. An earlier schedule stays.
+     *
+     * @param atNanos {@link System#nanoTime()} from which the read is due
+     */
+    void metricsDue(long atNanos) {
+        lock.lock();
+        try {
+            if (!closed && !metricsScheduled) {
+                metricsScheduled = true;
+                metricsDueNanos = atNanos;
                 changed.signal();
             }
         } finally {
@@ -179,6 +250,11 @@ final class PendingWork {
     void restore(Batch failed) {
         lock.lock();
         try {
+            if (!closed && failed.metricsDue() && !metricsScheduled) {
+                // The rows were applied before the metrics read failed: only the metrics are retried.
+                metricsScheduled = true;
+                metricsDueNanos = System.nanoTime();
+            }
             if (!closed && (failed.full() || !failed.ids().isEmpty())) {
                 touch();
                 if (failed.full()) {
@@ -217,7 +293,9 @@ final class PendingWork {
             List<CompletableFuture<Long>> orphans = waiters;
             waiters = new ArrayList<>();
             ids = new HashSet<>();
+            rows = new LinkedHashMap<>();
             full = false;
+            metricsScheduled = false;
             changed.signalAll();
             return orphans;
         } finally {
@@ -260,8 +338,17 @@ final class PendingWork {
                     return null;
                 }
                 long now = System.nanoTime();
-                boolean hasWork = full || !ids.isEmpty() || !waiters.isEmpty();
+                boolean hasWork = full || !ids.isEmpty() || !waiters.isEmpty() || !rows.isEmpty();
                 long waitNanos = Long.MAX_VALUE;
+                if (!hasWork && metricsScheduled) {
+                    if (backingOff && notBeforeNanos - now > 0) {
+                        waitNanos = notBeforeNanos - now;
+                    } else if (now - metricsDueNanos >= 0) {
+                        return drain();
+                    } else {
+                        waitNanos = metricsDueNanos - now;
+                    }
+                }
                 if (hasWork) {
                     long readyAt = now;
                     if (windowNanos > 0) {
@@ -301,8 +388,24 @@ final class PendingWork {
     /** Takes everything pending; call with the lock held. */
     private Batch drain() {
         assert lock.isHeldByCurrentThread();
-        Batch batch = new Batch(full, full ? Set.of() : Set.copyOf(ids), signals, List.copyOf(waiters), false,
-                lag.count() == 0 ? SignalLag.NONE : lag);
+        boolean metrics = metricsScheduled && System.nanoTime() - metricsDueNanos >= 0;
+        SignalLag taken = lag.count() == 0 ? SignalLag.NONE : lag;
+        Batch batch;
+        if (full || !ids.isEmpty() || !waiters.isEmpty()) {
+            // A read: it re-reads the rows' ids too (fresher than the rows) and brings the metrics.
+            Set<String> read = new HashSet<>(ids);
+            read.addAll(rows.keySet());
+            batch = new Batch(full, full ? Set.of() : Set.copyOf(read), signals, List.copyOf(waiters), false, taken,
+                    Map.of(), false);
+            metricsScheduled = false;
+        } else {
+            batch = new Batch(false, Set.of(), signals, List.of(), false, taken, Collections.unmodifiableMap(rows),
+                    metrics);
+            if (metrics) {
+                metricsScheduled = false;
+            }
+        }
+        rows = new LinkedHashMap<>();
         ids = new HashSet<>();
         full = false;
         signals = 0;
@@ -318,7 +421,7 @@ final class PendingWork {
     private void touch() {
         assert lock.isHeldByCurrentThread();
         long now = System.nanoTime();
-        boolean hadWork = full || !ids.isEmpty() || !waiters.isEmpty();
+        boolean hadWork = full || !ids.isEmpty() || !waiters.isEmpty() || !rows.isEmpty();
         if (!hadWork) {
             firstNanos = now;
         }
@@ -332,7 +435,7 @@ final class PendingWork {
             return;
         }
         ids.add(id);
-        if (ids.size() > maxBatchIds) {
+        if (ids.size() + rows.size() > maxBatchIds) {
             setFull();
         }
     }
@@ -342,5 +445,6 @@ final class PendingWork {
         assert lock.isHeldByCurrentThread();
         full = true;
         ids = new HashSet<>();
+        rows = new LinkedHashMap<>();
     }
 }

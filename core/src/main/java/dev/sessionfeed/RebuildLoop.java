@@ -1,5 +1,11 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.source.ChangeAction;
+import dev.sessionfeed.source.RowChange;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+
 import dev.sessionfeed.internal.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +42,10 @@ final class RebuildLoop implements Runnable {
     private final Backoff backoff;
     private final long reconcileNanos;
     private final int maxSessions;
+    private final long rowMetricsNanos;
+    private final boolean decodesRows;
+    /** {@link System#nanoTime()} of the last read that brought the metrics. */
+    private long lastMetricsReadNanos;
 
     private boolean backingOff;
     private long notBeforeNanos;
@@ -48,7 +58,7 @@ final class RebuildLoop implements Runnable {
 
     RebuildLoop(String epoch, SnapshotBuilder snapshots, PendingWork work, FeedState state, StatusTracker status,
                 Broadcasters broadcasters, FeedMetrics observer, Clock clock, Duration retryInitial,
-                Duration retryMax, Duration reconcileInterval) {
+                Duration retryMax, Duration reconcileInterval, Duration rowMetricsInterval) {
         this.epoch = epoch;
         this.snapshots = snapshots;
         this.work = work;
@@ -65,6 +75,17 @@ final class RebuildLoop implements Runnable {
                     + " (" + snapshots.getClass().getName() + ")");
         }
         this.maxSessions = max;
+        this.rowMetricsNanos = rowMetricsInterval.toNanos();
+        this.decodesRows = snapshots.decodesRows();
+    }
+
+    /**
+     * Whether changes that carry their row can be applied without a read (the snapshot builder decodes rows).
+     *
+     * @return the snapshot builder's {@link SnapshotBuilder#decodesRows()}
+     */
+    boolean decodesRows() {
+        return decodesRows;
     }
 
     /**
@@ -132,6 +153,10 @@ final class RebuildLoop implements Runnable {
     }
 
     private void rebuild(PendingWork.Batch batch) {
+        if (!batch.full() && batch.ids().isEmpty() && batch.waiters().isEmpty()) {
+            applyRows(batch);
+            return;
+        }
         long start = System.nanoTime();
         boolean full = batch.full();
         if (full) {
@@ -162,7 +187,71 @@ final class RebuildLoop implements Runnable {
             diff = SnapshotDiff.full(current, read);
         }
         readSucceeded();
+        lastMetricsReadNanos = start;
+        publish(batch, current, read, diff, full, start);
+    }
 
+    /**
+     * Applies a batch of row changes without reading a session (the rows come from the change source), with the
+     * current metrics, or with freshly read ones when the batch says they are due (at most one metrics read per
+     * {@code rowMetricsInterval}). A row that cannot be decoded makes the batch's ids a by-id read instead.
+     */
+    private void applyRows(PendingWork.Batch batch) {
+        long start = System.nanoTime();
+        Snapshot current = state.current();
+        Instant now = clock.instant();
+        List<ChatSession> decoded = new ArrayList<>(batch.rows().size());
+        for (RowChange change : batch.rows().values()) {
+            if (change.action() == ChangeAction.DELETE) {
+                continue; // its id is requested and absent from the read: removed
+            }
+            try {
+                snapshots.decodeRow(change, now).ifPresent(decoded::add);
+            } catch (RuntimeException e) {
+                // Typically an unchanged out-of-line (TOASTed) value PostgreSQL did not send: read the rows instead.
+                log.debug("Feed {}: a row change cannot be applied ({}); re-reading {} session(s) by id", epoch, e.getMessage(),
+                        batch.rows().size());
+                observer.rowsReread(batch.rows().size());
+                rebuild(new PendingWork.Batch(false, Set.copyOf(batch.rows().keySet()), batch.signals(), List.of(), false,
+                        batch.lag()));
+                return;
+            }
+        }
+        decoded.sort(DISPLAY_ORDER);
+        ChatMetrics metrics = current.metrics();
+        Instant readAt = now;
+        Throwable metricsFailure = null;
+        if (batch.metricsDue()) {
+            try {
+                SnapshotRead m = Objects.requireNonNull(snapshots.refresh(Set.of()), "SnapshotBuilder returned null");
+                metrics = m.metrics();
+                readAt = m.readAt();
+                lastMetricsReadNanos = start;
+                readSucceeded();
+            } catch (Throwable e) {
+                metricsFailure = e;
+            }
+        }
+        SnapshotRead read = new SnapshotRead(decoded, metrics, readAt);
+        SnapshotDiff.Result diff = SnapshotDiff.byIds(current, read, batch.rows().keySet(), maxSessions);
+        observer.rowsApplied(batch.rows().size());
+        if (diff.sessions().size() < maxSessions && current.sessions().size() >= maxSessions && metricsFailure == null) {
+            // As after a by-id read: only a full read knows the sessions the cap left out (issue 12, item 8).
+            rebuild(new PendingWork.Batch(true, Set.of(), batch.signals(), List.of(), false, batch.lag()));
+            return;
+        }
+        publish(batch, current, read, diff, false, start);
+        if (metricsFailure != null) {
+            readFailed(new PendingWork.Batch(false, Set.of(), 0, List.of(), false, SignalLag.NONE, java.util.Map.of(), true),
+                    metricsFailure);
+        } else if (!batch.rows().isEmpty()) {
+            work.metricsDue(Math.max(System.nanoTime(), lastMetricsReadNanos + rowMetricsNanos));
+        }
+    }
+
+    /** Publishes what a rebuild produced and completes its waiters. */
+    private void publish(PendingWork.Batch batch, Snapshot current, SnapshotRead read, SnapshotDiff.Result diff, boolean full,
+                         long start) {
         SessionDelta delta = null;
         Snapshot next = current;
         if (!diff.isEmpty()) {
@@ -188,6 +277,11 @@ final class RebuildLoop implements Runnable {
         }
     }
 
+    /** Newest first, then by id: the read statement's {@code ORDER BY created_at DESC, id} (NULLs first, as DESC does). */
+    private static final Comparator<ChatSession> DISPLAY_ORDER = Comparator
+            .comparing(ChatSession::createdAt, Comparator.nullsFirst(Comparator.<Instant>reverseOrder()))
+            .thenComparing(ChatSession::id);
+
     private void readFailed(PendingWork.Batch batch, Throwable error) {
         if (running && work.isClosed()) {
             // close() interrupted a read that took too long: not a database problem worth a warning.
@@ -205,7 +299,8 @@ final class RebuildLoop implements Runnable {
         work.restore(batch);
         status.read(true);
         long delayMs = TimeUnit.NANOSECONDS.toMillis(delay);
-        String what = batch.full() ? "all sessions" : batch.ids().size() + " session(s) by id";
+        String what = batch.full() ? "all sessions" : batch.ids().isEmpty() && batch.metricsDue() ? "the metrics"
+                : batch.ids().size() + " session(s) by id";
         if (backoff.attempts() == 1) {
             log.warn("Feed {} could not read {} (seq {}); status RECOVERING, retrying with backoff, next attempt in {} ms",
                     epoch, what, state.current().seq(), delayMs, error);

@@ -174,6 +174,7 @@ public interface SessionFeed extends AutoCloseable {
         Duration maxCoalesceDelay = Duration.ofMillis(100);
         int replayWindow = 1024;
         Duration reconcileInterval = Duration.ofSeconds(60);
+        Duration rowMetricsInterval = Duration.ofSeconds(1);
         Duration retryInitialBackoff = Duration.ofMillis(100);
         Duration retryMaxBackoff = Duration.ofSeconds(5);
         int maxBatchIds = 500;
@@ -219,6 +220,22 @@ public interface SessionFeed extends AutoCloseable {
          */
         public Builder replayWindow(int deltas) {
             this.replayWindow = Checks.intBetween("replayWindow", deltas, 0, 1_000_000);
+            return this;
+        }
+
+        /**
+         * How soon after changes applied from their rows ({@link dev.sessionfeed.source.ChangeListener#onRowChange},
+         * a row-carrying source such as logical replication) the metrics are re-read. Such changes cost no statement;
+         * the metrics (an aggregate over the table) are read by one metrics-only statement at most once per interval
+         * while changes arrive, so they trail the sessions by at most this much (plus the read). Every full or by-id
+         * read brings sessions and metrics from one snapshot as before. Default 1 s; {@link Duration#ZERO} reads the
+         * metrics right after every batch of rows (one statement per batch).
+         *
+         * @param interval between 0 and 60 s
+         * @return this builder
+         */
+        public Builder rowMetricsInterval(Duration interval) {
+            this.rowMetricsInterval = Checks.durationBetween("rowMetricsInterval", interval, Duration.ZERO, Duration.ofSeconds(60));
             return this;
         }
 
@@ -335,6 +352,8 @@ public interface SessionFeed extends AutoCloseable {
         int replayWindow() { return replayWindow; }
         /** @return the reconcile interval, zero when disabled */
         Duration reconcileInterval() { return reconcileInterval; }
+        /** @return the metrics interval of row-applied changes */
+        Duration rowMetricsInterval() { return rowMetricsInterval; }
         /** @return the first retry backoff */
         Duration retryInitialBackoff() { return retryInitialBackoff; }
         /** @return the largest retry backoff */

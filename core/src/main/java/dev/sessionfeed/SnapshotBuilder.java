@@ -1,5 +1,9 @@
 package dev.sessionfeed;
 
+import dev.sessionfeed.source.RowChange;
+import java.time.Instant;
+import java.util.Optional;
+
 import java.util.Set;
 
 /**
@@ -49,5 +53,33 @@ public interface SnapshotBuilder {
      */
     default int maxSessions() {
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Tells whether {@link #decodeRow} works, so that the feed can apply the changes of a row-carrying source
+     * ({@link dev.sessionfeed.source.ChangeListener#onRowChange}) without re-reading them. Must return the same value
+     * on every call.
+     *
+     * @return false by default: every change is re-read by id
+     */
+    default boolean decodesRows() {
+        return false;
+    }
+
+    /**
+     * Turns the row a change carries into the session the feed shows, applying the same scope and bounds as
+     * {@link #refresh} would (hidden statuses, retention, text and size caps). Called on the rebuild thread only;
+     * must not do I/O.
+     *
+     * @param change an {@link dev.sessionfeed.source.ChangeAction#INSERT INSERT} or
+     *               {@link dev.sessionfeed.source.ChangeAction#UPDATE UPDATE} with the new row
+     * @param now    the feed clock's time, for time-based scope
+     * @return the session, or empty when the row is not in scope (a removal for the feed)
+     * @throws IllegalArgumentException when the row cannot be decoded (a column missing, for example an unchanged
+     *                                  out-of-line value, or a value that does not parse): the feed re-reads it
+     * @throws UnsupportedOperationException by default (see {@link #decodesRows()})
+     */
+    default Optional<ChatSession> decodeRow(RowChange change, Instant now) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not decode rows");
     }
 }

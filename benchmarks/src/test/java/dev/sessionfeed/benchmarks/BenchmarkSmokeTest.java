@@ -56,4 +56,27 @@ class BenchmarkSmokeTest {
         String text = Files.readString(md);
         assertThat(text).startsWith("intro\n").endsWith("outro\n").contains("every write delivered").doesNotContain("old");
     }
+
+    @Test
+    void theLogicalRigDeliversEveryWriteToEveryClient(TestDatabase db) throws Exception {
+        db.installSchema();
+        // A walsender sends only flushed WAL: the embedded server's asynchronous commits would wait for the WAL writer.
+        db.execute("ALTER DATABASE " + db.databaseName() + " SET synchronous_commit = on");
+        Workload.seed(db, 20, 60);
+        Workload wl = new Workload(20);
+        try (Rig rig = Rig.start(db, Rig.options().source(Rig.Source.LOGICAL));
+             Workload.Writer w = wl.writer(db)) {
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> rig.source().status() == dev.sessionfeed.FeedStatus.LIVE);
+            List<FeedClient> clients = rig.connect(2, true, wl.events());
+            Latencies latencies = wl.newSink();
+            OpenLoop.run(50, 10, (i, at) -> w.write(at));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> latencies.count() == 20);
+            Map<String, Long> expected = Workload.dbState(db);
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> clients.stream().allMatch(c -> c.stateEquals(expected)));
+            assertThat(clients).allSatisfy(c -> assertThat(c.gaps()).isZero());
+            assertThat(rig.feed().stats().rowsApplied()).isGreaterThanOrEqualTo(10);
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package dev.sessionfeed.jdbc;
 
+import dev.sessionfeed.source.RowChange;
+import java.util.Optional;
+
 import dev.sessionfeed.ChatMetrics;
 import dev.sessionfeed.ChatSession;
 import dev.sessionfeed.SessionFeedException;
@@ -103,6 +106,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
     private final Clock clock;
     /** The session columns and how a row becomes a session, within the table's data bounds. */
     private final SessionColumns columns;
+    private final RowDecoder rowDecoder;
     /** Sessions in scope (scope, LIMIT) and metrics, in one statement. */
     private final String fullSql;
     /** Sessions by id (scope, id array) and metrics, in one statement. */
@@ -122,6 +126,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
         this.clock = b.clock;
         this.defaultMetrics = b.metricsQuery == null;
         this.columns = new SessionColumns(table);
+        this.rowDecoder = new RowDecoder(table, columns);
         this.sessionColumns = columns.count();
         this.acquire = new SlowAcquireWarning(LOG, "JdbcSnapshotBuilder of " + table.qualifiedTable(), b.slowAcquireThreshold);
         String metrics = defaultMetrics ? defaultMetricsQuery(table) : b.metricsQuery;
@@ -247,6 +252,36 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
             Objects.requireNonNull(id, "ids element");
         }
         return read(ids);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true: rows carried by a change source are decoded with this builder's table mapping
+     */
+    @Override
+    public boolean decodesRows() {
+        return true;
+    }
+
+    /**
+     * Decodes the row a change carries into the session a {@link #refresh} would read for it, with the same
+     * scope (hidden statuses, {@code endedRetention} against {@code now}), the same text and size bounds and the
+     * same value types (attribute values of types {@code json}/{@code jsonb}, {@code timestamptz},
+     * {@code timestamp}, {@code date}, {@code time}, {@code bool}, integers, {@code float4/8}, {@code numeric} and
+     * the text types; other types, such as arrays, make the feed re-read the row). Thread-safe, no I/O.
+     *
+     * @param change an INSERT or UPDATE with the new row
+     * @param now    the time the retention is measured against
+     * @return the session, or empty when not in scope
+     * @throws IllegalArgumentException when a column is missing from the change or does not parse
+     * @throws NullPointerException     if an argument is null
+     */
+    @Override
+    public Optional<ChatSession> decodeRow(RowChange change, Instant now) {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(now, "now");
+        return rowDecoder.decode(change, now);
     }
 
     private SnapshotRead read(Set<String> ids) {

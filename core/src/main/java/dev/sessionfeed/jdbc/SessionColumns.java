@@ -55,7 +55,7 @@ final class SessionColumns {
         Column.MESSAGE_COUNT, Column.LAST_MESSAGE_AT,
     };
     /** The model's text columns, which {@link SessionTable#maxTextLength()} bounds. */
-    private static final List<Column> TEXT = List.of(Column.STATUS, Column.VISITOR_ID, Column.VISITOR_NAME, Column.AGENT_ID,
+    static final List<Column> TEXT = List.of(Column.STATUS, Column.VISITOR_ID, Column.VISITOR_NAME, Column.AGENT_ID,
             Column.AGENT_NAME, Column.SUBJECT);
 
     private final SessionTable table;
@@ -140,9 +140,7 @@ final class SessionColumns {
      */
     ChatSession read(ResultSet rs, List<JdbcValues.Kind> kinds) throws SQLException {
         String id = rs.getString(1);
-        if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
-            idWarning.warn("left out {} session row(s) of {} whose id is blank or longer than {} characters, last: '{}'",
-                    table.qualifiedTable(), MAX_ID_LENGTH, id == null ? "null" : sample(id));
+        if (!showable(id)) {
             return null;
         }
         String status = text(rs, 2, id);
@@ -156,8 +154,7 @@ final class SessionColumns {
             long size = rs.getLong(first + attrNames.size());
             boolean oversized = size > table.maxSessionBytes();
             if (oversized) {
-                sizeWarning.warn("showed {} session(s) of {} without their attributes: text and attributes exceed maxSessionBytes "
-                        + "{}, last: '{}' ({} bytes)", table.qualifiedTable(), table.maxSessionBytes(), sample(id), size);
+                oversized(id, size);
             }
             for (int i = 0; i < attrNames.size(); i++) {
                 int col = first + i;
@@ -183,13 +180,36 @@ final class SessionColumns {
 
     /** A text field, cut to {@code maxTextLength} characters (code points) with the marker when longer. */
     private String text(ResultSet rs, int column, String id) throws SQLException {
-        String s = rs.getString(column);
+        return shown(rs.getString(column), MODEL[column - 1], id);
+    }
+
+    /**
+     * A text field as shown: cut to {@code maxTextLength} characters (code points) with the marker when longer (and
+     * the rate-limited WARN). Shared by the read statement's rows and {@link RowDecoder}.
+     */
+    String shown(String s, Column column, String id) {
         if (s == null || s.length() <= maxText || s.codePointCount(0, s.length()) <= maxText) {
             return s;
         }
         textWarning.warn("cut {} text value(s) of {} to maxTextLength {} characters, last: column {} of '{}'",
-                table.qualifiedTable(), maxText, table.column(MODEL[column - 1]), sample(id));
+                table.qualifiedTable(), maxText, table.column(column), sample(id));
         return s.substring(0, s.offsetByCodePoints(0, maxText - 1)) + MARKER;
+    }
+
+    /** Whether an id can be shown; logs the rate-limited WARN when not. Shared with {@link RowDecoder}. */
+    boolean showable(String id) {
+        if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
+            idWarning.warn("left out {} session row(s) of {} whose id is blank or longer than {} characters, last: '{}'",
+                    table.qualifiedTable(), MAX_ID_LENGTH, id == null ? "null" : sample(id));
+            return false;
+        }
+        return true;
+    }
+
+    /** Logs the rate-limited WARN for a session shown without its attributes. Shared with {@link RowDecoder}. */
+    void oversized(String id, long size) {
+        sizeWarning.warn("showed {} session(s) of {} without their attributes: text and attributes exceed maxSessionBytes "
+                + "{}, last: '{}' ({} bytes)", table.qualifiedTable(), table.maxSessionBytes(), sample(id), size);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

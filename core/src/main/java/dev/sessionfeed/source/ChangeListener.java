@@ -34,4 +34,20 @@ public interface ChangeListener {
      */
     default void onStatus(FeedStatus status, String reason) {
     }
+
+    /**
+     * One session changed, and the change carries the new row (a row-carrying source, such as logical
+     * replication). The feed applies it without re-reading the row when its snapshot builder {@linkplain
+     * dev.sessionfeed.SnapshotBuilder#decodesRows() decodes rows}, and re-reads the row otherwise, or when the row
+     * cannot be decoded. A source reports changes in commit order; after every (re)connect it still calls
+     * {@link #onResync(String)} first.
+     *
+     * <p>The default reports {@link RowChange#asSignal()} to {@link #onChange(ChangeSignal)}, so a listener written
+     * before row-carrying sources existed treats the change as a hint.
+     *
+     * @param change the change
+     */
+    default void onRowChange(RowChange change) {
+        onChange(change.asSignal());
+    }
 }

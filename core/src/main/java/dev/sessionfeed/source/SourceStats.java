@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The stats snapshot of a {@link SessionChangeSource}: monotonic counters since it started plus a few gauges read at
@@ -31,6 +32,7 @@ public final class SourceStats {
     private final long lastProbeRoundTripNanos;
     private final double notificationQueueUsage;
     private final int backendPid;
+    private final long slotLagBytes;
 
     private SourceStats(Builder b) {
         this.received = b.received;
@@ -42,6 +44,7 @@ public final class SourceStats {
         this.lastProbeRoundTripNanos = b.lastProbeRoundTripNanos;
         this.notificationQueueUsage = b.notificationQueueUsage;
         this.backendPid = b.backendPid;
+        this.slotLagBytes = b.slotLagBytes;
     }
 
     /**
@@ -135,6 +138,17 @@ public final class SourceStats {
         return backendPid;
     }
 
+    /**
+     * Gauge: how far the source's replication slot trails the server's WAL ({@code pg_current_wal_lsn() -
+     * confirmed_flush_lsn}), as last read: the WAL PostgreSQL retains for this source. Read every check interval by
+     * a logical replication source.
+     *
+     * @return bytes, or empty before the first reading (and for sources without a slot)
+     */
+    public OptionalLong slotLagBytes() {
+        return slotLagBytes < 0 ? OptionalLong.empty() : OptionalLong.of(slotLagBytes);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -147,13 +161,14 @@ public final class SourceStats {
         return received == s.received && resyncs == s.resyncs && reconnects == s.reconnects && rejected == s.rejected
                 && probes == s.probes && probeRoundTripNanos == s.probeRoundTripNanos
                 && lastProbeRoundTripNanos == s.lastProbeRoundTripNanos
-                && Double.compare(notificationQueueUsage, s.notificationQueueUsage) == 0 && backendPid == s.backendPid;
+                && Double.compare(notificationQueueUsage, s.notificationQueueUsage) == 0 && backendPid == s.backendPid
+                && slotLagBytes == s.slotLagBytes;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(received, resyncs, reconnects, rejected, probes, probeRoundTripNanos, lastProbeRoundTripNanos,
-                notificationQueueUsage, backendPid);
+                notificationQueueUsage, backendPid, slotLagBytes);
     }
 
     @Override
@@ -162,7 +177,8 @@ public final class SourceStats {
                 + ", probes=" + probes + ", probeRoundTripNanos=" + probeRoundTripNanos
                 + ", lastProbeRoundTrip=" + lastProbeRoundTrip().map(Duration::toString).orElse("none")
                 + ", notificationQueueUsage=" + (Double.isNaN(notificationQueueUsage) ? "none" : notificationQueueUsage)
-                + ", backendPid=" + backendPid + '}';
+                + ", backendPid=" + backendPid
+                + ", slotLagBytes=" + (slotLagBytes < 0 ? "none" : Long.toString(slotLagBytes)) + '}';
     }
 
     /**
@@ -179,8 +195,20 @@ public final class SourceStats {
         private long lastProbeRoundTripNanos = -1;
         private double notificationQueueUsage = Double.NaN;
         private int backendPid;
+        private long slotLagBytes = -1;
 
         private Builder() {
+        }
+
+        /**
+         * Sets {@link SourceStats#slotLagBytes()}. Default empty.
+         *
+         * @param bytes the lag, or a negative value for "not read yet"
+         * @return this builder
+         */
+        public Builder slotLagBytes(long bytes) {
+            this.slotLagBytes = bytes < 0 ? -1 : bytes;
+            return this;
         }
 
         /**

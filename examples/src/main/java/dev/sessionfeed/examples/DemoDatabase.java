@@ -67,7 +67,10 @@ final class DemoDatabase implements AutoCloseable {
     static DemoDatabase startEmbedded() throws IOException {
         // No library shutdown hook: the app's own hook stops the server last, after the feed and the simulator
         // (a concurrent hook would kill connections the feed still uses and make shutdown noisy).
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false)
+                // --source logical streams the WAL, which needs wal_level = logical (the embedded superuser may replicate).
+                .setServerConfig("wal_level", "logical")
+                .start();
         return new DemoDatabase(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
     }
 

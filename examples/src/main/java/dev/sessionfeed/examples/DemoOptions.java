@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param jdbcUrl         an existing database ({@code jdbc:postgresql://...}), or null for the embedded one
  * @param dbUser          user for {@code jdbcUrl}, or null
  * @param dbPassword      password for {@code jdbcUrl}, or null
- * @param source          {@code notify} or {@code polling}
+ * @param source          {@code notify}, {@code polling} or {@code logical}
  * @param pollInterval    the polling source's interval
  * @param adminToken      the admin token ({@code --admin-token} or {@code SESSIONFEED_DEMO_ADMIN_TOKEN}), or null to
  *                        generate one
@@ -58,7 +58,9 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
             "                         postgres://user:pass@host:port/db]",
             "  --db-user USER         user for --jdbc-url                                [from the URL]",
             "  --db-password PASS     password for --jdbc-url                            [from the URL]",
-            "  --source notify|polling  how changes are detected                         [notify]",
+            "  --source notify|polling|logical  how changes are detected: NOTIFY trigger, [notify]",
+            "                         polling, or logical replication (no trigger; needs",
+            "                         wal_level = logical and a REPLICATION role)",
             "  --poll-interval DUR    polling interval (also notify's fallback while       [1s]",
             "                         LISTEN is down), e.g. 500ms, 2s, PT1S",
             "  --admin-token TOKEN    token of the admin who may end/archive sessions     [SESSIONFEED_DEMO_ADMIN_TOKEN,",
@@ -129,8 +131,8 @@ public record DemoOptions(int port, String host, String jdbcUrl, String dbUser, 
                 case "--db-password" -> password = value;
                 case "--source" -> {
                     source = value.toLowerCase(Locale.ROOT);
-                    if (!source.equals("notify") && !source.equals("polling")) {
-                        throw new IllegalArgumentException("--source must be notify or polling, was: '" + value + "'");
+                    if (!source.equals("notify") && !source.equals("polling") && !source.equals("logical")) {
+                        throw new IllegalArgumentException("--source must be notify, polling or logical, was: '" + value + "'");
                     }
                 }
                 case "--poll-interval" -> {

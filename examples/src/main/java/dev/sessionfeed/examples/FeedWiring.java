@@ -4,7 +4,9 @@ import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcCommandHandler;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.pg.PgLogicalChangeSource;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
+import dev.sessionfeed.pg.PgPublicationInstaller;
 import dev.sessionfeed.pg.PgTriggerInstaller;
 import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.websocket.AdminAuthenticator;
@@ -43,6 +45,12 @@ final class FeedWiring implements AutoCloseable {
             PgTriggerInstaller.defaults().install(db.dataSource()); // idempotent
             // LISTEN on a dedicated connection; while it is down, a polling fallback keeps the feed right (degraded).
             source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
+                    .fallbackInterval(options.pollInterval())
+                    .build();
+        } else if (options.source().equals("logical")) {
+            PgPublicationInstaller.defaults().install(db.dataSource()); // idempotent; no trigger
+            // Rows straight from the WAL (a temporary slot per connection); polling fallback while the stream is down.
+            source = PgLogicalChangeSource.builder(db.jdbcUrl(), db.user(), db.password())
                     .fallbackInterval(options.pollInterval())
                     .build();
         } else {

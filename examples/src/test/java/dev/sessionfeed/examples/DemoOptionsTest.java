@@ -57,7 +57,7 @@ class DemoOptionsTest {
     void rejectsBadValuesNamingTheOptionAndTheValue() {
         assertThatThrownBy(() -> parse("--port", "70000")).hasMessage("--port must be between 0 and 65535, was: '70000'");
         assertThatThrownBy(() -> parse("--port", "x")).hasMessage("--port must be a whole number, was: 'x'");
-        assertThatThrownBy(() -> parse("--source", "kafka")).hasMessage("--source must be notify or polling, was: 'kafka'");
+        assertThatThrownBy(() -> parse("--source", "kafka")).hasMessage("--source must be notify, polling or logical, was: 'kafka'");
         assertThatThrownBy(() -> parse("--poll-interval", "10ms")).hasMessage("--poll-interval must be between 50ms and 1h, was: '10ms'");
         assertThatThrownBy(() -> parse("--poll-interval", "soon")).hasMessageStartingWith("--poll-interval must be a duration");
         assertThatThrownBy(() -> parse("--simulate", "fast")).hasMessage("--simulate must be a number of changes per second or 'off', was: 'fast'");

@@ -52,6 +52,17 @@ final class ConnectionSource {
         props.setProperty("connectTimeout", Long.toString(ceilSeconds(config.connectTimeout())));
         props.setProperty("socketTimeout", Long.toString(Math.max(ceilSeconds(config.connectTimeout()), ceilSeconds(config.probeDeadline()))));
         props.setProperty("tcpKeepAlive", "true");
+        PGSimpleDataSource polling = pollingDataSource(url, user, password, config.connectTimeout(),
+                ListenerConfig.FALLBACK_APPLICATION_NAME);
+        return new ConnectionSource(() -> DriverManager.getConnection(url, props), withoutQuery(url), polling);
+    }
+
+    /**
+     * The unpooled data source a default polling fallback reads from, for a source configured with a URL (shared by
+     * the NOTIFY and the logical source).
+     */
+    static PGSimpleDataSource pollingDataSource(String url, String user, String password, Duration connectTimeout,
+            String applicationName) {
         PGSimpleDataSource polling = new PGSimpleDataSource();
         polling.setURL(url);
         if (user != null) {
@@ -60,10 +71,45 @@ final class ConnectionSource {
         if (password != null) {
             polling.setPassword(password);
         }
-        polling.setConnectTimeout((int) ceilSeconds(config.connectTimeout()));
-        polling.setApplicationName(ListenerConfig.FALLBACK_APPLICATION_NAME);
+        polling.setConnectTimeout((int) ceilSeconds(connectTimeout));
+        polling.setApplicationName(applicationName);
+        return polling;
+    }
+
+    /** A URL for logs: without its query, which may carry a password. */
+    static String withoutQuery(String url) {
         int q = url.indexOf('?');
-        return new ConnectionSource(() -> DriverManager.getConnection(url, props), q < 0 ? url : url.substring(0, q), polling);
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /**
+     * Validates a source's JDBC URL (shared by the sources' builders).
+     *
+     * @throws IllegalArgumentException naming {@code jdbcUrl} when it is not a PostgreSQL URL
+     */
+    static String checkedUrl(String jdbcUrl) {
+        java.util.Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            int q = jdbcUrl.indexOf('?');
+            String shown = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...";
+            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was: '"
+                    + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "'");
+        }
+        return jdbcUrl;
+    }
+
+    /**
+     * Validates an {@code application_name} (shared by the sources' builders).
+     *
+     * @throws IllegalArgumentException naming {@code applicationName} unless 1-63 printable ASCII characters
+     */
+    static String checkedApplicationName(String name) {
+        dev.sessionfeed.internal.Checks.notBlank("applicationName", name);
+        if (name.length() > 63 || !name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+            throw new IllegalArgumentException("applicationName must be 1-63 printable ASCII characters, was: '"
+                    + (name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
+        }
+        return name;
     }
 
     /**

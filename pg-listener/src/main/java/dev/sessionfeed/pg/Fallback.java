@@ -36,16 +36,32 @@ final class Fallback {
      * @return the fallback, or null for none
      */
     static Fallback of(ListenerConfig config, ConnectionSource source) {
-        if (config.fallback() != null) {
-            return fromHost(config.fallback());
+        return of(config.fallback(), config.noFallback(), source.pollingDataSource(), config.table(), config.fallbackInterval(),
+                config.threadFactory());
+    }
+
+    /**
+     * The fallback a source's configuration asks for (shared by the NOTIFY and the logical source).
+     *
+     * @param host      the host's polling source, or null
+     * @param none      no fallback at all
+     * @param polling   where the default fallback polls
+     * @param table     its table mapping
+     * @param interval  its interval
+     * @param threads   the host's thread factory, or null
+     * @return the fallback, or null for none
+     */
+    static Fallback of(PollingChangeSource host, boolean none, javax.sql.DataSource polling, dev.sessionfeed.jdbc.SessionTable table,
+            java.time.Duration interval, java.util.concurrent.ThreadFactory threads) {
+        if (host != null) {
+            return fromHost(host);
         }
-        if (config.noFallback()) {
+        if (none) {
             return null;
         }
-        PollingChangeSource.Builder b = PollingChangeSource.builder(source.pollingDataSource())
-                .table(config.table()).interval(config.fallbackInterval());
-        if (config.threadFactory() != null) {
-            b.threadFactory(config.threadFactory());
+        PollingChangeSource.Builder b = PollingChangeSource.builder(polling).table(table).interval(interval);
+        if (threads != null) {
+            b.threadFactory(threads);
         }
         return owned(b.build());
     }

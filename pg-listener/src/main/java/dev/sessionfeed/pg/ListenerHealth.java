@@ -38,6 +38,7 @@ final class ListenerHealth {
     private final ChangeListener listener;
     private final Fallback fallback;
     private final Object lock = new Object();
+    private final String liveReason;
 
     // Guarded by lock.
     private boolean listening;
@@ -56,8 +57,18 @@ final class ListenerHealth {
      * @param fallback the fallback, or null for none
      */
     ListenerHealth(ChangeListener listener, Fallback fallback) {
+        this(listener, fallback, LISTENING);
+    }
+
+    /**
+     * @param listener   where status changes go
+     * @param fallback   the fallback, or null for none
+     * @param liveReason the fixed sentence while LIVE (the logical source streams rather than listens)
+     */
+    ListenerHealth(ChangeListener listener, Fallback fallback, String liveReason) {
         this.listener = listener;
         this.fallback = fallback;
+        this.liveReason = liveReason;
     }
 
     /** The current status; any thread. */
@@ -94,7 +105,7 @@ final class ListenerHealth {
             if (problem == null) {
                 fallbackStatus = null;
                 s = FeedStatus.LIVE;
-                shown = LISTENING;
+                shown = liveReason;
             } else {
                 if (wasLive) {
                     fallbackStatus = null; // suspended while LIVE: it starts over

@@ -19,6 +19,7 @@ final class ListenerMetrics {
     private volatile long lastProbeRoundTripNanos = -1;
     private volatile double notificationQueueUsage = Double.NaN;
     private volatile int backendPid;
+    private volatile long slotLagBytes = -1;
 
     void received() {
         received.incrementAndGet();
@@ -52,6 +53,11 @@ final class ListenerMetrics {
         backendPid = pid;
     }
 
+    /** The replication slot's last read lag in bytes (logical source only). */
+    void slotLagBytes(long bytes) {
+        slotLagBytes = bytes;
+    }
+
     int backendPid() {
         return backendPid;
     }
@@ -66,6 +72,7 @@ final class ListenerMetrics {
                 .lastProbeRoundTripNanos(lastProbeRoundTripNanos)
                 .notificationQueueUsage(notificationQueueUsage)
                 .backendPid(backendPid)
+                .slotLagBytes(slotLagBytes)
                 .build();
     }
 }

@@ -92,14 +92,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
      * @throws IllegalArgumentException naming {@code jdbcUrl} when it is not a PostgreSQL URL
      */
     public static Builder builder(String jdbcUrl, String user, String password) {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            int q = jdbcUrl.indexOf('?');
-            String shown = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...";
-            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was: '"
-                    + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown) + "'");
-        }
-        return new Builder(jdbcUrl, user, password, null);
+        return new Builder(ConnectionSource.checkedUrl(jdbcUrl), user, password, null);
     }
 
     /**
@@ -227,12 +220,7 @@ public final class PgNotifyChangeSource implements SessionChangeSource {
          * @return this builder
          */
         public Builder applicationName(String name) {
-            Checks.notBlank("applicationName", name);
-            if (name.length() > 63 || !name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-                throw new IllegalArgumentException("applicationName must be 1-63 printable ASCII characters, was: '"
-                        + (name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
-            }
-            d.applicationName = name;
+            d.applicationName = ConnectionSource.checkedApplicationName(name);
             return this;
         }
 

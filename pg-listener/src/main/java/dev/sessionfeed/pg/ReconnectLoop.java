@@ -160,7 +160,8 @@ final class ReconnectLoop implements Runnable {
         }
     }
 
-    private static String describe(Throwable e) {
+    /** A failure for the server log on one line (shared with {@link LogicalLoop}). */
+    static String describe(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' '));
     }

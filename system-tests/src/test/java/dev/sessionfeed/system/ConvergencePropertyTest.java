@@ -78,7 +78,7 @@ class ConvergencePropertyTest {
             long replayResumes = h.clients().stream().mapToLong(c -> c.replayResumes()).sum();
             // A run with an explicit number of tries (nightly) is recorded next to the default CI run.
             String scenario = System.getProperty("sessionfeed.system.tries") != null ? "modelBasedConvergenceNightly" : "modelBasedConvergence";
-            Reliability.record(scenario, "Model-based: random writes, commands, disconnects/resumes, listener kills,"
+            Reliability.record(SystemHarness.scenario(scenario), "Model-based: random writes, commands, disconnects/resumes, listener kills,"
                             + " PostgreSQL outages, frozen TCP (" + CLIENTS + " clients, replay window " + REPLAY_WINDOW + ")",
                     failed ? "FAILED at sequence " + tries + " (sequence and seed in the test log), after " + seconds + " s"
                             : tries + " sequences, all converged, no order violation, in " + seconds + " s",

@@ -176,8 +176,10 @@ final class Db {
 
     /** Kills the listener's backend (as an admin or a failover would). */
     int killListener() {
+        // The logical source has two connections under the name: killing its walsender is the fault that matters.
         return (int) db.queryForLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND application_name = ?", SystemHarness.LISTENER_APP);
+                + " WHERE datname = current_database() AND application_name = ?"
+                + (SystemHarness.logical() ? " AND backend_type = 'walsender'" : ""), SystemHarness.LISTENER_APP);
     }
 
     /** Connections to this database other than the asking one and the test's own writers. */
@@ -187,8 +189,9 @@ final class Db {
     }
 
     long listenerConnections() {
-        return db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?",
-                SystemHarness.LISTENER_APP);
+        // For the logical source: its replication connection (the control connection shares the name).
+        return db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?"
+                + (SystemHarness.logical() ? " AND backend_type = 'walsender'" : ""), SystemHarness.LISTENER_APP);
     }
 
     long count(String sql, Object... params) {

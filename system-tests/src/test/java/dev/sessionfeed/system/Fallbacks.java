@@ -21,4 +21,13 @@ final class Fallbacks {
             builder.noFallback();
         }
     }
+
+    /** The same for the logical source. */
+    static void configure(dev.sessionfeed.pg.PgLogicalChangeSource.Builder builder, SessionTable table, SystemHarness.Options options) {
+        if (options.fallback()) {
+            builder.table(table).fallbackInterval(options.pollInterval());
+        } else {
+            builder.noFallback();
+        }
+    }
 }

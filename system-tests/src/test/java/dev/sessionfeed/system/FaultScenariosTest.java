@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,7 @@ class FaultScenariosTest {
             long reconnects = node.source.stats().reconnects() - reconnectsBefore;
             assertThat(reconnects).isEqualTo(1);
             assertThat(h.orderViolations()).isEmpty();
-            Reliability.record("listenerKilledMidBurst", "Listener backend killed mid-burst (1,000 updates at 200/s, 5 clients)",
+            Reliability.record(SystemHarness.scenario("listenerKilledMidBurst"), "Listener backend killed mid-burst (1,000 updates at 200/s, 5 clients)",
                     ms(settle) + " to equal the DB after the burst", "≤ 2 s, exactly one reconnect",
                     details("reconnects", reconnects, "withoutKillSettleMs", baseline.toMillis(), "killToEqualMs", sinceKillMs, "killedAtUpdate", 500,
                             "statusesSeen", String.join("→", since(watcher.statuses(), statusesBefore)),
@@ -154,7 +155,7 @@ class FaultScenariosTest {
             assertThat(a.errors()).isEmpty();
             assertThat(a.acksAhead()).as("acks that arrived before the state they name").isEmpty();
             assertThat(h.orderViolations()).isEmpty();
-            Reliability.record("commandResentAfterReconnect", "Command resent after reconnect with the same id",
+            Reliability.record(SystemHarness.scenario("commandResentAfterReconnect"), "Command resent after reconnect with the same id",
                     "applied 1×, acknowledged 2×", "applied once, acknowledged twice",
                     details("rowUpdates", h.db.version(target), "secondAck", "replayed=true", "resentAckMs", secondAckMs,
                             "lostAckCase", "applied once (version " + h.db.version(target2) + ")"));
@@ -186,9 +187,41 @@ class FaultScenariosTest {
                 assertThat(clients.get(i).fullStates()).isGreaterThan(fullBefore[i]);
             }
             assertThat(h.orderViolations()).isEmpty();
-            Reliability.record("serverNodeRestart", "Server node restarted (Jetty + new feed) with 10 admins connected",
+            Reliability.record(SystemHarness.scenario("serverNodeRestart"), "Server node restarted (Jetty + new feed) with 10 admins connected",
                     ms(Duration.ofMillis(startMs).plus(settle)) + " from restart to all equal the DB", "new epoch → full state, converge",
                     details("nodeStartMs", startMs, "clientsConvergedAfterStartMs", settle.toMillis(), "clients", clients.size()));
+        }
+    }
+
+    @Test
+    void droppedAndRecreatedPublicationDegradesToPollingAndReturnsToLive() throws Exception {
+        Assumptions.assumeTrue(SystemHarness.logical(), "a publication matters to the logical source only "
+                + "(run with -Dsessionfeed.system.source=logical; the build's logical-source execution does)");
+        try (SystemHarness h = new SystemHarness(SystemHarness.Options.defaults())) {
+            List<String> ids = seed(h, 20, "publication");
+            SystemHarness.Node node = h.startNode();
+            h.addClients(3);
+            h.awaitSettled(SETTLE);
+            await().atMost(SETTLE).until(() -> node.source.status() == FeedStatus.LIVE);
+            dev.sessionfeed.pg.PgPublicationInstaller installer = dev.sessionfeed.pg.PgPublicationInstaller.builder().table(h.table).build();
+            installer.uninstall(h.database.dataSource());
+            long droppedAt = System.nanoTime();
+            h.db.apply(new Db.Update(ids.get(0)));
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> node.source.status() == FeedStatus.DEGRADED);
+            long detectedMs = millisSince(droppedAt);
+            // While the publication is gone the polling fallback keeps every client right.
+            h.db.apply(new Db.Update(ids.get(1)));
+            Duration degradedSettle = h.awaitSettled(SETTLE);
+            installer.install(h.database.dataSource());
+            long recreatedAt = System.nanoTime();
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> node.source.status() == FeedStatus.LIVE);
+            long liveMs = millisSince(recreatedAt);
+            h.db.apply(new Db.Update(ids.get(2)));
+            Duration settle = h.awaitSettled(SETTLE);
+            assertThat(h.orderViolations()).isEmpty();
+            Reliability.record(SystemHarness.scenario("publicationDropped"), "Publication dropped while streaming, recreated (3 clients)",
+                    detectedMs + " ms to degraded, " + liveMs + " ms to live after recreating", "degraded on polling, never stale; live after install",
+                    details("degradedSettleMs", degradedSettle.toMillis(), "settleAfterLiveMs", settle.toMillis()));
         }
     }
 
@@ -217,7 +250,7 @@ class FaultScenariosTest {
             assertThat(node.source.stats().backendPid()).isNotEqualTo(pid);
             assertThat(node.source.stats().reconnects()).isEqualTo(reconnects + 1);
             assertThat(detectedMs).as("detection time").isLessThanOrEqualTo(SETTLE.toMillis());
-            Reliability.record("halfOpenConnection", "Half-open (frozen) listener connection, NetCrusher freeze",
+            Reliability.record(SystemHarness.scenario("halfOpenConnection"), "Half-open (frozen) listener connection, NetCrusher freeze",
                     detectedMs + " ms to detect", "≤ 7 s (probe 2 s, deadline 3 s)",
                     details("replacedMs", replacedMs, "convergedAfterReplaceMs", settle.toMillis()));
         }
@@ -270,7 +303,7 @@ class FaultScenariosTest {
             assertThat(h.db.listenerConnections()).isEqualTo(1);
             assertThat(h.orderViolations()).isEmpty();
             long cap = Math.max(options.listenerBackoffMax().toMillis(), options.feedRetryMax().toMillis());
-            Reliability.record("postgresOutage" + outage.toSeconds() + "s", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
+            Reliability.record(SystemHarness.scenario("postgresOutage") + outage.toSeconds() + "s", "PostgreSQL down " + outage.toSeconds() + " s, then up (5 clients)",
                     settleMs + " ms after restart to equal the DB", "≤ backoff cap + 2 s = " + (cap + 2000) + " ms; never gives up",
                     details("outageSeconds", outage.toSeconds(), "liveAgainMs", liveMs,
                             "statusesSeen", String.join("→", since(clients.get(0).statuses(), statusesBefore[0])), "settleAfterWritesMs", settle.toMillis(),
@@ -338,7 +371,7 @@ class FaultScenariosTest {
             assertThat(stalled.connects()).isEqualTo(2);
             assertThat(h.orderViolations()).isEmpty();
             long heapGrowthKb = (heapAtClose.get() - heapBefore) / 1024;
-            Reliability.record("slowClient", "A client stops reading among 50 active ones, 100 updates/s (4 KB rows, grace " + grace.toSeconds() + " s)",
+            Reliability.record(SystemHarness.scenario("slowClient"), "A client stops reading among 50 active ones, 100 updates/s (4 KB rows, grace " + grace.toSeconds() + " s)",
                     closedAfterMs + " ms to close it", "closed after the grace period; others unaffected; bounded memory",
                     details("heapGrowthAfterGcKb", heapGrowthKb, "healthyClientsDisconnected", 0,
                             "healthySettleAfterWritesMs", healthySettle.toMillis(), "writes", writes.get(),

@@ -8,7 +8,10 @@ import dev.sessionfeed.SnapshotRead;
 import dev.sessionfeed.jdbc.JdbcCommandHandler;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.SessionTable;
+import dev.sessionfeed.pg.PgLogicalChangeSource;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
+import dev.sessionfeed.pg.PgPublicationInstaller;
+import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.pg.PgTriggerInstaller;
 import dev.sessionfeed.protocol.ProtocolCodec;
 import dev.sessionfeed.protocol.ServerMessage;
@@ -55,6 +58,12 @@ final class SystemHarness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SystemHarness.class);
 
     static final String LISTENER_APP = "sf-system-listener";
+    /**
+     * The change source under test: {@code notify} (default) or {@code logical}
+     * ({@code -Dsessionfeed.system.source=logical}; the build runs the model-based test and the listener fault
+     * scenarios once more with it).
+     */
+    static final String SOURCE = System.getProperty("sessionfeed.system.source", "notify");
     static final String TOKEN = "system-test-admin-token";
     static final String PATH = "/ws/admin/chat";
     /** Metrics computed from the read time (not from rows): they differ between any two reads. */
@@ -112,7 +121,13 @@ final class SystemHarness implements AutoCloseable {
         database.installSchema();
         Db.installVersionColumn(database);
         this.table = SessionTable.builder().attributeColumn(Db.VERSION_COLUMN).build();
-        PgTriggerInstaller.builder().table(table).build().install(database.dataSource());
+        if (logical()) {
+            PgPublicationInstaller.builder().table(table).build().install(database.dataSource());
+            // A walsender sends only flushed WAL: the embedded server's asynchronous commits would wait for the WAL writer.
+            database.execute("ALTER DATABASE " + database.databaseName() + " SET synchronous_commit = on");
+        } else {
+            PgTriggerInstaller.builder().table(table).build().install(database.dataSource());
+        }
         this.db = new Db(database, "s");
         this.proxyPort = freePort();
         this.reactor = new NioReactor();
@@ -128,6 +143,16 @@ final class SystemHarness implements AutoCloseable {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** Whether the logical replication source is under test. */
+    static boolean logical() {
+        return "logical".equals(SOURCE);
+    }
+
+    /** A reliability scenario's name for the source under test (the logical run's are suffixed). */
+    static String scenario(String name) {
+        return logical() ? name + "Logical" : name;
+    }
+
     static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -138,20 +163,33 @@ final class SystemHarness implements AutoCloseable {
 
     /** One application node: the change source, the feed, the endpoint and Jetty. */
     final class Node implements AutoCloseable {
-        final PgNotifyChangeSource source;
+        final SessionChangeSource source;
         final SessionFeed feed;
         final SessionFeedEndpoint endpoint;
         final Server jetty;
 
         Node(int port) throws Exception {
             String url = "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database.databaseName();
-            PgNotifyChangeSource.Builder sb = PgNotifyChangeSource.builder(url, database.user(), database.password())
-                    .applicationName(LISTENER_APP)
-                    .probeInterval(options.probeInterval())
-                    .probeDeadline(options.probeDeadline())
-                    .reconnectBackoff(Duration.ofMillis(100), options.listenerBackoffMax());
-            Fallbacks.configure(sb, table, options);
-            this.source = sb.build();
+            if (logical()) {
+                PgLogicalChangeSource.Builder lb = PgLogicalChangeSource.builder(url, database.user(), database.password())
+                        .applicationName(LISTENER_APP)
+                        .table(table)
+                        .probeInterval(options.probeInterval())
+                        .probeDeadline(options.probeDeadline())
+                        .unavailableRetryInterval(Duration.ofMillis(500))
+                        .checkInterval(Duration.ofMillis(500))
+                        .reconnectBackoff(Duration.ofMillis(100), options.listenerBackoffMax());
+                Fallbacks.configure(lb, table, options);
+                this.source = lb.build();
+            } else {
+                PgNotifyChangeSource.Builder sb = PgNotifyChangeSource.builder(url, database.user(), database.password())
+                        .applicationName(LISTENER_APP)
+                        .probeInterval(options.probeInterval())
+                        .probeDeadline(options.probeDeadline())
+                        .reconnectBackoff(Duration.ofMillis(100), options.listenerBackoffMax());
+                Fallbacks.configure(sb, table, options);
+                this.source = sb.build();
+            }
             JdbcSnapshotBuilder snapshots = JdbcSnapshotBuilder.builder(database.dataSource()).table(table).build();
             this.feed = SessionFeed.builder(snapshots, source)
                     .replayWindow(options.replayWindow())

@@ -49,6 +49,11 @@ final class EmbeddedServer extends AbstractServer {
         // Test data is disposable: skip fsync so tests don't wait on the disk.
         config.put("fsync", "off");
         config.put("full_page_writes", "off");
+        // Logical replication (PgLogicalChangeSource): costs nothing measurable on a test server, and needs a restart to
+        // change, so every embedded server has it.
+        config.put("wal_level", "logical");
+        config.put("max_replication_slots", "32");
+        config.put("max_wal_senders", "32");
         config.putAll(serverConfig);
         try {
             Path dir = Files.createTempDirectory("sessionfeed-pg-");

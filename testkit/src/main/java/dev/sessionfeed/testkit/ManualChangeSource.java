@@ -4,6 +4,7 @@ import dev.sessionfeed.FeedStatus;
 import dev.sessionfeed.source.ChangeAction;
 import dev.sessionfeed.source.ChangeListener;
 import dev.sessionfeed.source.ChangeSignal;
+import dev.sessionfeed.source.RowChange;
 import dev.sessionfeed.source.SessionChangeSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -124,6 +125,17 @@ public final class ManualChangeSource implements SessionChangeSource {
      */
     public void fire(ChangeSignal signal) {
         listener().onChange(Objects.requireNonNull(signal, "signal"));
+    }
+
+    /**
+     * Reports a change that carries its row, as a row-carrying source (logical replication) does: the feed applies
+     * it without a read when its snapshot builder decodes rows, and re-reads {@code change.sessionId()} otherwise.
+     *
+     * @param change the change
+     * @throws IllegalStateException if not started
+     */
+    public void row(RowChange change) {
+        listener().onRowChange(Objects.requireNonNull(change, "change"));
     }
 
     /**

@@ -42,6 +42,18 @@ public interface PostgresServer extends AutoCloseable {
     }
 
     /**
+     * The settings that make commits durable, to pass to {@link #embedded(Map)}: the embedded server's defaults
+     * ({@code fsync = off}, {@code full_page_writes = off}) are fast for tests but make every commit cost less than
+     * on a production server, and a logical replication stream only sends WAL that was flushed. Use them where
+     * commit cost or WAL flush timing is what a test or benchmark is about.
+     *
+     * @return {@code fsync}, {@code full_page_writes} and {@code synchronous_commit} on
+     */
+    static Map<String, String> durableSettings() {
+        return Map.of("fsync", "on", "full_page_writes", "on", "synchronous_commit", "on");
+    }
+
+    /**
      * Starts a new, private embedded server (for tests and benchmarks that stop it, or need settings).
      *
      * @param serverConfig PostgreSQL settings ({@code postgresql.conf} names and values), may be empty

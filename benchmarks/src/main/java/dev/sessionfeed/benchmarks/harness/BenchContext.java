@@ -59,6 +59,15 @@ public final class BenchContext implements AutoCloseable {
     }
 
     /**
+     * Tells whether the server makes commits durable ({@code --durable}).
+     *
+     * @return true for {@code --durable}
+     */
+    public boolean durable() {
+        return durable;
+    }
+
+    /**
      * Picks a quick or a full value.
      *
      * @param quick the quick-suite value

@@ -7,7 +7,9 @@ import dev.sessionfeed.SessionDelta;
 import dev.sessionfeed.SessionFeed;
 import dev.sessionfeed.jdbc.JdbcSnapshotBuilder;
 import dev.sessionfeed.jdbc.PollingChangeSource;
+import dev.sessionfeed.pg.PgLogicalChangeSource;
 import dev.sessionfeed.pg.PgNotifyChangeSource;
+import dev.sessionfeed.pg.PgPublicationInstaller;
 import dev.sessionfeed.pg.PgTriggerInstaller;
 import dev.sessionfeed.source.SessionChangeSource;
 import dev.sessionfeed.testkit.TestDatabase;
@@ -58,7 +60,9 @@ public final class Rig implements AutoCloseable {
         /** {@link PgNotifyChangeSource} with the row trigger. */
         NOTIFY,
         /** {@link PollingChangeSource} every second (the polling baseline). */
-        POLLING_1S
+        POLLING_1S,
+        /** {@link PgLogicalChangeSource} with the publication (no trigger; rows from the WAL). */
+        LOGICAL
     }
 
     /** Feed and endpoint settings for one rig. */
@@ -139,6 +143,9 @@ public final class Rig implements AutoCloseable {
         if (o.source == Source.NOTIFY) {
             PgTriggerInstaller.builder().table(o.table).build().install(pool);
             source = PgNotifyChangeSource.builder(db.jdbcUrl(), db.user(), db.password()).build();
+        } else if (o.source == Source.LOGICAL) {
+            PgPublicationInstaller.builder().table(o.table).build().install(pool);
+            source = PgLogicalChangeSource.builder(db.jdbcUrl(), db.user(), db.password()).table(o.table).build();
         } else {
             source = PollingChangeSource.builder(pool).table(o.table).interval(o.pollInterval).build();
         }

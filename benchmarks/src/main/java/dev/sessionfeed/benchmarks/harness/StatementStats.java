@@ -50,6 +50,16 @@ public final class StatementStats {
      * @return calls by statement text (first 160 characters, whitespace collapsed)
      */
     public Map<String, Long> libraryCalls() {
+        return libraryCalls(160);
+    }
+
+    /**
+     * {@link #libraryCalls()} with statement texts cut at {@code maxChars} (for classifying statements by their whole text).
+     *
+     * @param maxChars the longest key kept
+     * @return calls by statement text (whitespace collapsed)
+     */
+    public Map<String, Long> libraryCalls(int maxChars) {
         Map<String, Long> m = new LinkedHashMap<>();
         String sql = HARNESS + " SELECT s.query, s.calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
                 + "WHERE d.datname = ? ORDER BY s.calls DESC";
@@ -62,8 +72,8 @@ public final class StatementStats {
                         continue;
                     }
                     String key = q.replaceAll("\\s+", " ").trim();
-                    if (key.length() > 160) {
-                        key = key.substring(0, 157) + "...";
+                    if (key.length() > maxChars) {
+                        key = key.substring(0, maxChars - 3) + "...";
                     }
                     m.merge(key, rs.getLong(2), Long::sum);
                 }

@@ -14,7 +14,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -185,5 +188,100 @@ public final class JdbcValues {
         } catch (JsonProcessingException e) {
             throw new SQLException("column " + column + " holds invalid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Converts a column's text form, as PostgreSQL prints it with {@code DateStyle = ISO} (what pgjdbc sets on every
+     * connection, logical replication ones included), into the value {@link #read} returns for the same column, so
+     * that a session decoded from a row equals the one a read returns.
+     *
+     * @param text     the text form, or null for SQL NULL
+     * @param typeName the PostgreSQL type name ({@code int4}, {@code jsonb}, {@code timestamptz}, ...)
+     * @param column   the column name, for messages
+     * @return the value, or null
+     * @throws IllegalArgumentException naming the column and type when the text does not parse, or for a type whose
+     *                                  text form this method does not convert (arrays, for example)
+     */
+    public static Object fromText(String text, String typeName, String column) {
+        if (text == null) {
+            return null;
+        }
+        String t = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        try {
+            switch (t) {
+                case "json":
+                case "jsonb":
+                    return parseJson(text, column);
+                case "timestamptz":
+                    return instant(text, column).toString();
+                case "timestamp":
+                    return LocalDateTime.parse(text.replace(' ', 'T')).toString();
+                case "date":
+                    return LocalDate.parse(text).toString();
+                case "time":
+                    return LocalTime.parse(text).toString();
+                case "bool":
+                    return "t".equals(text) ? Boolean.TRUE : "f".equals(text) ? Boolean.FALSE : fail(text, t, column);
+                case "int2":
+                case "int4":
+                    return Integer.valueOf(text);
+                case "int8":
+                case "oid":
+                    return Long.valueOf(text);
+                case "float4":
+                    return Float.valueOf(text);
+                case "float8":
+                    return Double.valueOf(text);
+                case "numeric":
+                    return new BigDecimal(text);
+                case "text":
+                case "varchar":
+                case "bpchar":
+                case "name":
+                case "uuid":
+                case "citext":
+                    return text;
+                default:
+                    // Arrays, ranges, money, geometric and user types: their JDBC form is not their text form.
+                    throw new IllegalArgumentException("column " + column + " has type " + abbreviate(t)
+                            + ", whose text form is not converted; the row is re-read");
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException && !(e instanceof NumberFormatException)) {
+                throw (IllegalArgumentException) e;
+            }
+            throw new IllegalArgumentException("column " + column + " (" + abbreviate(t) + ") does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a {@code timestamptz} in PostgreSQL's ISO text form ({@code 2026-12-04 21:34:12.123456+00},
+     * offsets {@code +05}, {@code +05:30}, {@code -03:30:15}).
+     *
+     * @param text   the text
+     * @param column the column name, for messages
+     * @return the instant
+     * @throws IllegalArgumentException when it does not parse ({@code infinity}, BC dates, another DateStyle)
+     */
+    public static Instant instant(String text, String column) {
+        int sign = Math.max(text.lastIndexOf('+'), text.lastIndexOf('-'));
+        if (sign < 11) {
+            throw new IllegalArgumentException("column " + column + ": not an ISO timestamptz: '" + abbreviate(text) + "'");
+        }
+        try {
+            LocalDateTime local = LocalDateTime.parse(text.substring(0, sign).replace(' ', 'T'));
+            String offset = text.substring(sign);
+            return local.toInstant(ZoneOffset.of(offset));
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("column " + column + ": not an ISO timestamptz: '" + abbreviate(text) + "'", e);
+        }
+    }
+
+    private static Object fail(String text, String type, String column) {
+        throw new IllegalArgumentException("column " + column + ": not a " + type + ": '" + abbreviate(text) + "'");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }
