@@ -184,6 +184,20 @@ public final class SessionFeedServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The server's own counters; the feed's, source's and endpoint's are on {@code /metrics} and their
+     * {@code stats()}. Thread-safe, cheap.
+     *
+     * @return a new snapshot
+     */
+    public ServerStats stats() {
+        return ServerStats.builder()
+                .tokensAccepted(authenticator == null ? 0 : authenticator.accepted())
+                .tokensRefused(authenticator == null ? 0 : authenticator.refused())
+                .expiredConnectionsClosed(expiry == null ? 0 : expiry.closedConnections())
+                .build();
+    }
+
     /** @return the running feed */
     public SessionFeed feed() {
         return feed;

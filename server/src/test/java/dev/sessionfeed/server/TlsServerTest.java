@@ -61,6 +61,7 @@ class TlsServerTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.headers().firstValue("Strict-Transport-Security")).isPresent();
             assertThat(server.feed().current().sessions()).isNotNull();
+            assertThat(server.stats()).isEqualTo(ServerStats.builder().build());
         }
     }
 }
