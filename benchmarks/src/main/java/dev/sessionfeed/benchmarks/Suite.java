@@ -10,6 +10,7 @@ import dev.sessionfeed.benchmarks.scenarios.DbLoadScenario;
 import dev.sessionfeed.benchmarks.scenarios.FloorScenario;
 import dev.sessionfeed.benchmarks.scenarios.HeapScenario;
 import dev.sessionfeed.benchmarks.scenarios.JmhScenario;
+import dev.sessionfeed.benchmarks.scenarios.KeysScenario;
 import dev.sessionfeed.benchmarks.scenarios.LogicalScenario;
 import dev.sessionfeed.benchmarks.scenarios.PollingScenario;
 import dev.sessionfeed.benchmarks.scenarios.RecoveryScenario;
@@ -25,6 +26,6 @@ final class Suite {
     static List<Scenario> all() {
         return List.of(new FloorScenario(), new LatencyScenario(), new DbLoadScenario(), new BurstScenario(), new FanoutScenario(),
                 new BytesScenario(), new StalledScenario(), new AttackScenario(), new HeapScenario(), new RecoveryScenario(),
-                new PollingScenario(), new LogicalScenario(), new JmhScenario());
+                new PollingScenario(), new LogicalScenario(), new KeysScenario(), new JmhScenario());
     }
 }

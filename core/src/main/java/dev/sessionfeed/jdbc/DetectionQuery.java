@@ -117,7 +117,8 @@ final class DetectionQuery {
     /** The rows in scope as the snapshot builder's statement selects them (without its order and cap). */
     private static String scopeRows(SessionTable t) {
         SessionColumns columns = new SessionColumns(t);
-        return "SELECT " + columns.selectList() + " FROM " + t.qualifiedTable() + columns.fromSuffix() + " WHERE "
+        // The relation the builder reads (a view or a query, with SessionTable.view/query), not only the base table.
+        return "SELECT " + columns.selectList() + " FROM " + t.relation() + columns.fromSuffix() + " WHERE "
                 + ScopeSql.condition(t);
     }
 
@@ -128,7 +129,7 @@ final class DetectionQuery {
     static String updatedAtSql(SessionTable t) {
         String updated = t.quoted(SessionTable.Column.UPDATED_AT);
         return "SELECT count(*), max(" + updated + "), sum(CAST(extract(epoch FROM " + updated + ") * 1000000 AS bigint))"
-                + " FROM " + t.qualifiedTable() + " WHERE " + ScopeSql.condition(t);
+                + " FROM " + t.relation() + " WHERE " + ScopeSql.condition(t);
     }
 
     /**

@@ -14,9 +14,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
@@ -39,6 +43,15 @@ import javax.sql.DataSource;
  *   <li>An unknown session: {@link CommandException} with {@link CommandFailure#NOT_FOUND}; nothing is recorded, so
  *       the same command id may be retried.</li>
  * </ul>
+ *
+ * <p>Any key type of {@link SessionKey}: the session id is bound with the key column's type (read from the catalog on
+ * the first command or by {@link #verify()}), and an id that no row of that type can have ({@code "abc"} for a
+ * {@code bigint} key) is {@link CommandFailure#NOT_FOUND}. An enum status is written untyped (PostgreSQL takes the
+ * column's type), a {@linkplain SessionTable.Builder#statusCodes coded} one as its code; {@code ended_at} and
+ * {@code updated_at} are written only when they are columns, not expressions. With a
+ * {@linkplain SessionTable.Builder#view view}, commands update the base {@linkplain SessionTable#qualifiedTable() table}.
+ * {@link #verify()} checks both tables at start-up and names the SQL that creates a missing commands table;
+ * {@link #installTable()} creates it.
  *
  * <p>Idempotency: each command runs in one {@code READ COMMITTED} transaction that first inserts its id into the
  * commands table ({@code sessionfeed_commands} of the shipped schema, primary key {@code command_id}) with
@@ -94,6 +107,9 @@ public final class JdbcCommandHandler implements CommandHandler {
     private final String lockSessionSql;
     private final String endSql;
     private final String archiveSql;
+    private final String archivedAtColumn;
+    /** The key types of the sessions table and of the commands table's session_id, once checked. */
+    private final AtomicReference<SessionKey[]> keys = new AtomicReference<>();
 
     private JdbcCommandHandler(Builder b) {
         this.dataSource = b.dataSource;
@@ -104,23 +120,26 @@ public final class JdbcCommandHandler implements CommandHandler {
         this.lockTimeout = b.lockTimeout;
         this.statementTimeout = b.statementTimeout;
         this.inFlight = new InFlight(b.maxCommandsPerSession);
+        this.archivedAtColumn = b.archivedAtColumn;
         this.commandsTable = b.commandsSchema == null ? SqlIdentifiers.quote(b.commandsTable)
                 : SqlIdentifiers.quote(b.commandsSchema) + "." + SqlIdentifiers.quote(b.commandsTable);
         String t = table.qualifiedTable();
         String id = table.quoted(Column.ID);
         String status = table.quoted(Column.STATUS);
-        String ended = table.quoted(Column.ENDED_AT);
-        String updated = table.quoted(Column.UPDATED_AT);
+        // Fields mapped to expressions are not written (the status cannot be one: see Builder.build()).
+        String ended = table.column(Column.ENDED_AT) == null ? null : table.quoted(Column.ENDED_AT);
+        String updated = table.column(Column.UPDATED_AT) == null ? null : ", " + table.quoted(Column.UPDATED_AT) + " = now()";
+        String touch = updated == null ? "" : updated;
         this.insertCommandSql = "INSERT INTO " + commandsTable + " (command_id, action, session_id, actor, outcome)"
                 + " VALUES (?, ?, ?, ?, 'pending') ON CONFLICT (command_id) DO NOTHING";
         this.selectCommandSql = "SELECT action, session_id, outcome FROM " + commandsTable + " WHERE command_id = ?";
         this.updateCommandSql = "UPDATE " + commandsTable + " SET outcome = ?, executed_at = now() WHERE command_id = ?";
-        this.lockSessionSql = "SELECT " + status + " FROM " + t + " WHERE " + id + " = ? FOR UPDATE";
-        this.endSql = "UPDATE " + t + " SET " + status + " = ?, " + ended + " = coalesce(" + ended + ", now()), "
-                + updated + " = now() WHERE " + id + " = ?";
-        this.archiveSql = "UPDATE " + t + " SET " + status + " = ?, "
-                + (b.archivedAtColumn == null ? "" : SqlIdentifiers.quote(b.archivedAtColumn) + " = now(), ")
-                + updated + " = now() WHERE " + id + " = ?";
+        this.lockSessionSql = "SELECT " + table.statusText() + " FROM " + t + " WHERE " + id + " = ? FOR UPDATE";
+        this.endSql = "UPDATE " + t + " SET " + status + " = ?"
+                + (ended == null ? "" : ", " + ended + " = coalesce(" + ended + ", now())") + touch + " WHERE " + id + " = ?";
+        this.archiveSql = "UPDATE " + t + " SET " + status + " = ?"
+                + (b.archivedAtColumn == null ? "" : ", " + SqlIdentifiers.quote(b.archivedAtColumn) + " = now()")
+                + touch + " WHERE " + id + " = ?";
     }
 
     /**
@@ -179,6 +198,12 @@ public final class JdbcCommandHandler implements CommandHandler {
 
     private CommandResult handleOnConnection(SessionCommand command, String actor) {
         try (Connection c = dataSource.getConnection()) {
+            SessionKey[] k = keys(c);
+            if (k[0].canonical(command.sessionId()).isEmpty()) {
+                // No row can have this key (a word for a bigint key): nothing to record, as for any unknown session.
+                throw new CommandException(CommandFailure.NOT_FOUND, "session not found: '" + SessionColumns.sample(command.sessionId())
+                        + "' (the session key is " + k[0].sqlType() + ")");
+            }
             boolean autoCommit = c.getAutoCommit();
             if (autoCommit) {
                 c.setAutoCommit(false);
@@ -220,7 +245,10 @@ public final class JdbcCommandHandler implements CommandHandler {
         }
     }
 
-    private CommandResult handleInTransaction(Connection c, SessionCommand cmd, String actor) throws SQLException {
+    private CommandResult handleInTransaction(Connection c, SessionCommand command, String actor) throws SQLException {
+        SessionKey[] k = keys(c);
+        String canonicalId = k[0].canonical(command.sessionId()).orElseThrow();
+        SessionCommand cmd = new SessionCommand(command.id(), command.action(), canonicalId, command.arguments());
         // set_config(..., true) is SET LOCAL with bound values: both end with this transaction.
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)")) {
@@ -231,7 +259,7 @@ public final class JdbcCommandHandler implements CommandHandler {
         try (PreparedStatement ps = c.prepareStatement(insertCommandSql)) {
             ps.setString(1, cmd.id());
             ps.setString(2, cmd.action());
-            ps.setString(3, cmd.sessionId());
+            k[1].bind(ps, 3, cmd.sessionId());
             ps.setString(4, actor);
             if (ps.executeUpdate() == 0) {
                 return replay(c, cmd);
@@ -239,10 +267,10 @@ public final class JdbcCommandHandler implements CommandHandler {
         }
         String status;
         try (PreparedStatement ps = c.prepareStatement(lockSessionSql)) {
-            ps.setString(1, cmd.sessionId());
+            k[0].bind(ps, 1, cmd.sessionId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new CommandException(CommandFailure.NOT_FOUND, "session not found: " + cmd.sessionId());
+                    throw new CommandException(CommandFailure.NOT_FOUND, "session not found: '" + SessionColumns.sample(cmd.sessionId()) + "'");
                 }
                 status = rs.getString(1);
             }
@@ -251,13 +279,13 @@ public final class JdbcCommandHandler implements CommandHandler {
         if (cmd.action().equals(END_SESSION)) {
             outcome = endedStatus.equals(status) || archivedStatus.equals(status) ? "already_ended" : "ended";
             if (outcome.equals("ended")) {
-                update(c, endSql, endedStatus, cmd.sessionId());
+                update(c, endSql, endedStatus, k[0], cmd.sessionId());
             }
         } else if (archivedStatus.equals(status)) {
             outcome = "already_archived";
         } else if (archivableStatuses.contains(status)) {
             outcome = "archived";
-            update(c, archiveSql, archivedStatus, cmd.sessionId());
+            update(c, archiveSql, archivedStatus, k[0], cmd.sessionId());
         } else {
             throw new CommandException(CommandFailure.INVALID, "session '" + SessionColumns.sample(cmd.sessionId())
                     + "' is '" + SessionColumns.sample(String.valueOf(status)) + "': only an ended chat can be archived"
@@ -268,15 +296,154 @@ public final class JdbcCommandHandler implements CommandHandler {
             ps.setString(2, cmd.id());
             ps.executeUpdate();
         }
-        return new CommandResult(outcome, cmd.sessionId(), false);
+        return new CommandResult(outcome, command.sessionId(), false);
     }
 
-    private static void update(Connection c, String sql, String status, String id) throws SQLException {
+    private void update(Connection c, String sql, String status, SessionKey key, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, status);
-            ps.setString(2, id);
+            Map<String, Integer> codes = table.statusCodes();
+            if (codes != null) {
+                ps.setInt(1, codes.get(status));
+            } else {
+                // Untyped: PostgreSQL takes the column's type, so an enum status works as a text one does.
+                ps.setObject(1, status, Types.OTHER);
+            }
+            key.bind(ps, 2, id);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Checks the sessions table and the commands table against the database's catalog now, instead of on the first
+     * command: the table exists with the id (of a supported {@linkplain SessionKey key type}), status and written
+     * columns, and the commands table exists with its columns. Call it at start-up to fail fast; the first command
+     * does the same check otherwise (and fails {@code internal}, with the message in the server log). Passes once
+     * per handler; a failed check is repeated by the next call or command.
+     *
+     * @return this handler
+     * @throws SessionFeedException naming the table and the column when the sessions table does not fit, and naming
+     *                              the commands table with the SQL that creates it ({@link #createTableSql(SessionKey)})
+     *                              when it is missing or lacks a column, or when the database cannot be reached
+     */
+    public JdbcCommandHandler verify() {
+        CatalogCheck.onOwnConnection(dataSource, table.qualifiedTable() + " and " + commandsTable, this::keys);
+        return this;
+    }
+
+    /**
+     * Creates the commands table if it does not exist ({@link #createTableSql(SessionKey)} with the sessions table's
+     * key type, read from the catalog unless configured), then {@linkplain #verify() checks} both tables. Idempotent:
+     * safe on every start, for applications without a migration tool.
+     *
+     * @return this handler
+     * @throws SessionFeedException naming the tables when the sessions table does not fit, the statement fails or the
+     *                              database cannot be reached
+     */
+    public JdbcCommandHandler installTable() {
+        try (Connection c = dataSource.getConnection()) {
+            SessionKey key = table.keyType();
+            if (key == null) {
+                key = sessionKey(c);
+            }
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute(createTableSql(key));
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            keys(c);
+            return this;
+        } catch (SQLException e) {
+            throw new SessionFeedException("cannot create the commands table " + commandsTable + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SQL that creates the commands table ({@code CREATE TABLE IF NOT EXISTS}, idempotent) with a
+     * {@code session_id} of the key's type: what {@link #installTable()} runs and what a migration should hold.
+     *
+     * @param key the sessions table's key type
+     * @return one statement, without a trailing semicolon
+     */
+    public String createTableSql(SessionKey key) {
+        Objects.requireNonNull(key, "key");
+        return "CREATE TABLE IF NOT EXISTS " + commandsTable + " (\n"
+                + "    command_id  text        PRIMARY KEY,\n"
+                + "    action      text        NOT NULL,\n"
+                + "    session_id  " + String.format(java.util.Locale.ROOT, "%-11s", key.sqlType()) + " NOT NULL,\n"
+                + "    actor       text        NOT NULL,\n"
+                + "    outcome     text        NOT NULL,\n"
+                + "    executed_at timestamptz NOT NULL DEFAULT now()\n"
+                + ")";
+    }
+
+    /** The sessions table's key type from its id column (no other check). */
+    private SessionKey sessionKey(Connection c) throws SQLException {
+        Map<String, String> base = CatalogCheck.requireTable(c, table);
+        String type = base.get(table.column(Column.ID));
+        if (type == null) {
+            throw CatalogCheck.missing(table.qualifiedTable(), table.column(Column.ID), Column.ID, base);
+        }
+        try {
+            return SessionKey.forSqlType(type);
+        } catch (IllegalArgumentException e) {
+            throw CatalogCheck.mismatch("column \"" + table.column(Column.ID) + "\" of " + table.qualifiedTable() + " is " + type
+                    + ": SessionFeed supports session keys of type text, varchar, char, uuid, bigint, integer and smallint");
+        }
+    }
+
+    /** {sessions key, commands.session_id key}, checking both tables once. */
+    private SessionKey[] keys(Connection c) throws SQLException {
+        SessionKey[] k = keys.get();
+        if (k == null) {
+            k = check(c);
+            keys.compareAndSet(null, k);
+        }
+        return k;
+    }
+
+    private SessionKey[] check(Connection c) throws SQLException {
+        Map<String, String> base = CatalogCheck.requireTable(c, table);
+        SessionKey key = sessionKey(c);
+        if (table.keyType() != null && table.keyType() != key) {
+            throw CatalogCheck.mismatch("column \"" + table.column(Column.ID) + "\" of " + table.qualifiedTable() + " is "
+                    + base.get(table.column(Column.ID)) + " but SessionTable.keyType is " + table.keyType().sqlType());
+        }
+        for (Column col : List.of(Column.STATUS, Column.ENDED_AT, Column.UPDATED_AT)) {
+            String name = table.column(col);
+            if (name != null && !base.containsKey(name)) {
+                throw CatalogCheck.missing(table.qualifiedTable() + " (the table commands update)", name, col, base);
+            }
+        }
+        if (archivedAtColumn != null && !base.containsKey(archivedAtColumn)) {
+            throw CatalogCheck.mismatch(table.qualifiedTable() + " has no column \"" + archivedAtColumn + "\" (JdbcCommandHandler's"
+                    + " archivedAtColumn; set it to null when the table has none); its columns: " + base.keySet());
+        }
+        String create = createTableSql(key);
+        Map<String, String> commands = CatalogCheck.columns(c, commandsTable);
+        if (commands == null) {
+            throw CatalogCheck.mismatch("the commands table " + commandsTable + " does not exist; create it (JdbcCommandHandler."
+                    + "installTable() does, or add it to a migration) with:\n" + create + ";");
+        }
+        for (String col : List.of("command_id", "action", "session_id", "actor", "outcome", "executed_at")) {
+            if (!commands.containsKey(col)) {
+                throw CatalogCheck.mismatch("the commands table " + commandsTable + " has no column \"" + col + "\"; its columns: "
+                        + commands.keySet() + ". It should be:\n" + create + ";");
+            }
+        }
+        SessionKey stored;
+        try {
+            stored = SessionKey.forSqlType(commands.get("session_id"));
+        } catch (IllegalArgumentException e) {
+            stored = null;
+        }
+        if (stored == null || stored != key && stored != SessionKey.text()) {
+            throw CatalogCheck.mismatch("column \"session_id\" of the commands table " + commandsTable + " is "
+                    + commands.get("session_id") + " but the sessions' key " + table.qualifiedTable() + "." + table.column(Column.ID)
+                    + " is " + base.get(table.column(Column.ID)) + ": it must be " + key.sqlType() + " (or text). It should be:\n"
+                    + create + ";");
+        }
+        return new SessionKey[] {key, stored};
     }
 
     private CommandResult replay(Connection c, SessionCommand cmd) throws SQLException {
@@ -287,6 +454,7 @@ public final class JdbcCommandHandler implements CommandHandler {
                     throw new SQLException("command id " + cmd.id() + " conflicted but its row is gone");
                 }
                 if (!cmd.action().equals(rs.getString(1)) || !cmd.sessionId().equals(rs.getString(2))) {
+                    // Both sides canonical: the command's id was canonicalized, the stored one is the column's text.
                     throw new CommandException(CommandFailure.INVALID, "command id " + cmd.id()
                             + " was already used for another command");
                 }
@@ -503,6 +671,19 @@ public final class JdbcCommandHandler implements CommandHandler {
             if (archivableStatuses != null && archivableStatuses.contains(archivedStatus)) {
                 throw new IllegalArgumentException("archivableStatuses must not contain archivedStatus '" + archivedStatus
                         + "', was: " + archivableStatuses);
+            }
+            if (table.column(Column.STATUS) == null) {
+                throw new IllegalArgumentException("the status must be a column for commands to write it, but SessionTable maps it to"
+                        + " the expression '" + SessionColumns.sample(table.expression(Column.STATUS)) + "'");
+            }
+            Map<String, Integer> codes = table.statusCodes();
+            if (codes != null) {
+                for (String s : List.of(endedStatus, archivedStatus)) {
+                    if (!codes.containsKey(s)) {
+                        throw new IllegalArgumentException("SessionTable.statusCodes must have a code for every status commands write,"
+                                + " but has none for '" + s + "' (endedStatus / archivedStatus); codes: " + codes);
+                    }
+                }
             }
             return new JdbcCommandHandler(this);
         }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,10 @@ import org.slf4j.LoggerFactory;
  * <p>Column values: text columns as strings, {@code timestamptz} columns through
  * {@code getObject(..., OffsetDateTime.class)}; attribute columns and metric columns become JSON-compatible
  * values ({@code json}/{@code jsonb} parsed into maps and lists, timestamps as ISO-8601 strings, arrays as
- * lists, numbers and booleans as they are, anything else as its string form). The id column must be of a type
- * comparable with {@code text} ({@code text}, {@code varchar}).
+ * lists, numbers and booleans as they are, anything else as its string form). The id may be {@code text},
+ * {@code varchar}, {@code uuid}, {@code bigint} or {@code integer}: it is read as its text form and by-id reads
+ * bind the ids with the column's own type ({@link SessionKey}), so they use the primary key's index. The mapping
+ * is checked against the catalog before the first read ({@link #verify()}).
  *
  * <p>Thread-safe: immutable, and every call uses its own connection from the {@link DataSource} (use a
  * pool in production).
@@ -117,6 +120,8 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
     private final boolean defaultMetrics;
     /** The number of session columns (model and attributes) before the ordinal in the combined statements. */
     private final int sessionColumns;
+    /** The key type, once the mapping passed the catalog check (the first read or {@link #verify()}). */
+    private final AtomicReference<SessionKey> key = new AtomicReference<>();
     /** Times every connection acquire; warns once when they are slow read after read (an unpooled DataSource). */
     private final SlowAcquireWarning acquire;
 
@@ -131,7 +136,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
         this.acquire = new SlowAcquireWarning(LOG, "JdbcSnapshotBuilder of " + table.qualifiedTable(), b.slowAcquireThreshold);
         String metrics = defaultMetrics ? defaultMetricsQuery(table) : b.metricsQuery;
         String order = table.quoted(Column.CREATED_AT) + " DESC, " + table.quoted(Column.ID);
-        String select = "SELECT " + columns.selectList() + " FROM " + table.qualifiedTable() + columns.fromSuffix() + " WHERE "
+        String select = "SELECT " + columns.selectList() + " FROM " + table.relation() + columns.fromSuffix() + " WHERE "
                 + ScopeSql.condition(table);
         this.fullSql = combined(select + " ORDER BY " + order + " LIMIT ?", metrics);
         this.refreshSql = combined(select + " AND " + table.quoted(Column.ID) + " = ANY (?) ORDER BY " + order, metrics);
@@ -179,14 +184,14 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
      * @return the SQL text
      */
     public static String defaultMetricsQuery(SessionTable t) {
-        String status = t.quoted(Column.STATUS);
+        String status = t.statusText();
         String created = t.quoted(Column.CREATED_AT);
         String ended = t.quoted(Column.ENDED_AT);
         String firstResponse = t.quoted(Column.FIRST_RESPONSE_AT);
         String agent = t.quoted(Column.AGENT_ID);
         String day = "now() - INTERVAL '24 hours'";
         return "WITH s AS (SELECT " + status + " AS status, " + agent + " AS agent_id, " + created + " AS created_at, "
-                + ended + " AS ended_at, " + firstResponse + " AS first_response_at FROM " + t.qualifiedTable()
+                + ended + " AS ended_at, " + firstResponse + " AS first_response_at FROM " + t.relation()
                 + " WHERE " + ScopeSql.condition(t) + ")\n"
                 + "SELECT (SELECT coalesce(jsonb_object_agg(c.status, c.n), '{}'::jsonb)"
                 + " FROM (SELECT status, count(*) AS n FROM s GROUP BY status) AS c) AS \"countsByStatus\",\n"
@@ -203,6 +208,43 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
                 + " count(*) FILTER (WHERE ended_at > " + day + ") AS \"endedLast24h\",\n"
                 + " count(DISTINCT agent_id) FILTER (WHERE status = 'active') AS \"activeAgents\"\n"
                 + "FROM s";
+    }
+
+    /**
+     * Checks the table mapping against the database's catalog now, instead of on the first read: the base table
+     * exists and has the id column, the key's type is supported (see {@link SessionKey}), every mapped column
+     * exists in the relation sessions are read from, and every field has a type the read can handle (status: text,
+     * varchar, an enum, or an integer with {@link SessionTable.Builder#statusCodes}; timestamps: {@code timestamptz};
+     * {@code message_count}: an integer type). Call it at start-up to fail fast on a mapping that does not fit; the
+     * first read does the same check otherwise (and a feed then reports {@code recovering} with the message). Passes
+     * once per builder; a failed check is repeated by the next call or read.
+     *
+     * @return this builder
+     * @throws SessionFeedException naming the table, the column or field, and the type found, when the mapping does
+     *                              not fit, or when the database cannot be reached
+     */
+    public JdbcSnapshotBuilder verify() {
+        CatalogCheck.onOwnConnection(dataSource, "the session mapping of " + table.qualifiedTable(), this::key);
+        return this;
+    }
+
+    /**
+     * The key type: configured, or read from the catalog by {@link #verify()} or the first read.
+     *
+     * @return the key type, or empty before the mapping was checked
+     */
+    public java.util.Optional<SessionKey> keyType() {
+        return java.util.Optional.ofNullable(key.get());
+    }
+
+    private SessionKey key(Connection c) throws SQLException {
+        SessionKey k = key.get();
+        if (k == null) {
+            // No lock: two first reads may both check; the answer is the same.
+            k = CatalogCheck.checkRead(c, table);
+            key.compareAndSet(null, k);
+        }
+        return k;
     }
 
     /**
@@ -309,6 +351,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
 
     /** Runs the one statement of a read. */
     private SnapshotRead readOnce(Connection c, Set<String> ids) throws SQLException {
+        key(c);
         boolean withSessions = ids == null || !ids.isEmpty();
         String sql = ids == null ? fullSql : ids.isEmpty() ? metricsSql : refreshSql;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -318,7 +361,7 @@ public final class JdbcSnapshotBuilder implements SnapshotBuilder {
                 if (ids == null) {
                     ps.setInt(next++, table.maxSessions());
                 } else {
-                    ps.setArray(next++, c.createArrayOf("text", ids.toArray(new String[0])));
+                    key(c).bindArray(ps, c, next++, ids);
                 }
             }
             if (defaultMetrics) {

@@ -40,12 +40,17 @@ final class RowDecoder {
         if (change.action() == ChangeAction.DELETE) {
             throw new IllegalArgumentException("a DELETE carries no row to decode");
         }
+        if (table.readsThroughView()) {
+            // The WAL row is the base table's; the view or query may add, change or filter what a read shows.
+            throw new IllegalArgumentException("sessions are read through a " + (table.query() != null ? "query" : "view")
+                    + ", not from the changed table's row");
+        }
         Map<String, String> row = change.columns();
         String id = id(row);
         if (!columns.showable(id)) {
             return Optional.empty();
         }
-        String status = value(row, Column.STATUS);
+        String status = status(row);
         if (status == null ? !table.hiddenStatuses().isEmpty() : table.hiddenStatuses().contains(status)) {
             return Optional.empty();
         }
@@ -56,7 +61,7 @@ final class RowDecoder {
         long size = 0;
         String[] text = new String[SessionColumns.TEXT.size()];
         for (int i = 0; i < text.length; i++) {
-            String v = value(row, SessionColumns.TEXT.get(i));
+            String v = SessionColumns.TEXT.get(i) == Column.STATUS ? status : value(row, SessionColumns.TEXT.get(i));
             if (v != null) {
                 // The statement's size counts the text as cut to maxTextLength + 1 characters.
                 String cut = v.codePointCount(0, v.length()) > table.maxTextLength() + 1
@@ -102,8 +107,32 @@ final class RowDecoder {
         return value(row, Column.ID);
     }
 
+    /** The status as the read shows it: through the {@linkplain SessionTable#statusCodes() code mapping}, if any. */
+    private String status(Map<String, String> row) {
+        String v = value(row, Column.STATUS);
+        Map<String, Integer> codes = table.statusCodes();
+        if (v == null || codes == null) {
+            return v;
+        }
+        for (Map.Entry<String, Integer> e : codes.entrySet()) {
+            if (v.equals(e.getValue().toString())) {
+                return e.getKey();
+            }
+        }
+        return v;
+    }
+
     private String value(Map<String, String> row, Column column) {
-        return present(row, table.column(column));
+        return present(row, name(column));
+    }
+
+    /** The column a field is read from; a field mapped to an SQL expression cannot be decoded from a row. */
+    private String name(Column column) {
+        String name = table.column(column);
+        if (name == null) {
+            throw new IllegalArgumentException(column.name().toLowerCase(java.util.Locale.ROOT) + " is an SQL expression, not a column");
+        }
+        return name;
     }
 
     private static String present(Map<String, String> row, String name) {
@@ -115,7 +144,7 @@ final class RowDecoder {
     }
 
     private Instant instant(RowChange change, Column column) {
-        String name = table.column(column);
+        String name = name(column);
         String v = present(change.columns(), name);
         if (v == null) {
             return null;

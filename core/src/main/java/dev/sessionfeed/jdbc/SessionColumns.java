@@ -87,7 +87,7 @@ final class SessionColumns {
             if (col == Column.ID) {
                 sb.append(cut(table.quoted(col), MAX_ID_LENGTH + 1));
             } else if (TEXT.contains(col)) {
-                sb.append(cut(table.quoted(col), maxText + 1));
+                sb.append(cut(source(col), maxText + 1));
             } else {
                 sb.append(table.quoted(col));
             }
@@ -115,13 +115,24 @@ final class SessionColumns {
         }
         StringBuilder sum = new StringBuilder();
         for (Column col : TEXT) {
-            sum.append(sum.length() == 0 ? "" : " + ").append("coalesce(octet_length(").append(cut(table.quoted(col), maxText + 1))
+            sum.append(sum.length() == 0 ? "" : " + ").append("coalesce(octet_length(").append(cut(source(col), maxText + 1))
                     .append("), 0)");
         }
         for (String attr : table.attributeColumns()) {
             sum.append(" + coalesce(octet_length(CAST(").append(SqlIdentifiers.quote(attr)).append(" AS text)), 0)");
         }
         return " CROSS JOIN LATERAL (SELECT CAST(" + sum + " AS bigint) AS " + SqlIdentifiers.quote(SIZE) + ") AS \"sessionfeed$z\"";
+    }
+
+    /** The SQL reading a model field: the status through its code mapping, every other field as mapped. */
+    private String source(Column col) {
+        return col == Column.STATUS ? table.statusText() : table.quoted(col);
+    }
+
+    /** The column a field is read from, or the field's name when it is an expression. */
+    private String fieldName(Column col) {
+        String name = table.column(col);
+        return name != null ? name : col.name().toLowerCase(Locale.ROOT) + " (expression)";
     }
 
     /** The label of a model column in the combined statement. */
@@ -192,7 +203,7 @@ final class SessionColumns {
             return s;
         }
         textWarning.warn("cut {} text value(s) of {} to maxTextLength {} characters, last: column {} of '{}'",
-                table.qualifiedTable(), maxText, table.column(column), sample(id));
+                table.qualifiedTable(), maxText, fieldName(column), sample(id));
         return s.substring(0, s.offsetByCodePoints(0, maxText - 1)) + MARKER;
     }
 

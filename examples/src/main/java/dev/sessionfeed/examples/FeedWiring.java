@@ -37,7 +37,9 @@ final class FeedWiring implements AutoCloseable {
 
     static FeedWiring start(DemoOptions options, DemoDatabase db, DemoAuth auth, List<String> allowedOrigins) {
         // 1. Where state comes from: one consistent read of the sessions in scope plus the metrics.
-        JdbcSnapshotBuilder snapshots = JdbcSnapshotBuilder.builder(db.dataSource()).build();
+        //    verify() checks the table against the catalog now (any key type: text, uuid, bigint, integer), so a table
+        //    that does not fit fails the start with its name, the column and the type, instead of every read.
+        JdbcSnapshotBuilder snapshots = JdbcSnapshotBuilder.builder(db.dataSource()).build().verify();
 
         // 2. What tells the feed that something changed.
         SessionChangeSource source;
@@ -70,7 +72,7 @@ final class FeedWiring implements AutoCloseable {
         // 5. What admins may do: end_session / archive_session as idempotent status updates (per command id).
         WebSocketOptions wsOptions = WebSocketOptions.builder(authenticator)
                 .allowedOrigins(allowedOrigins)
-                .commandHandler(JdbcCommandHandler.builder(db.dataSource()).build())
+                .commandHandler(JdbcCommandHandler.builder(db.dataSource()).build().verify())   // fails fast without its table
                 .build();
         SessionFeedEndpoint endpoint = SessionFeedEndpoint.create(feed, wsOptions);
         feed.start();

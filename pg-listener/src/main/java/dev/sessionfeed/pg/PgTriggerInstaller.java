@@ -54,6 +54,12 @@ public final class PgTriggerInstaller {
     public static final String RESOURCE_TOUCH = "sessionfeed/pg/touch-updated-at.sql";
     /** Resource path of the uninstall script with the default names. */
     public static final String RESOURCE_UNINSTALL = "sessionfeed/pg/uninstall.sql";
+    /**
+     * Resource path of the row-level install script with the default names as a versioned migration (Flyway location
+     * {@code classpath:sessionfeed/migration/postgresql}, version 3 after core's sessions and commands tables; the same
+     * text as {@link #RESOURCE_ROW}). See docs/schema.md.
+     */
+    public static final String MIGRATION_TRIGGER = "sessionfeed/migration/postgresql/V3__sessionfeed_notify_trigger.sql";
     /** The default channel, as in the original plan. */
     public static final String DEFAULT_CHANNEL = "chat_session_change";
 
@@ -419,9 +425,14 @@ public final class PgTriggerInstaller {
          * Creates the installer.
          *
          * @return the installer
-         * @throws IllegalArgumentException when the default function names would be too long for the table name
+         * @throws IllegalArgumentException when the default function names would be too long for the table name, or
+         *                                  {@code touchUpdatedAt} is set while {@code updated_at} is an expression
          */
         public PgTriggerInstaller build() {
+            if (touchUpdatedAt && table.column(SessionTable.Column.UPDATED_AT) == null) {
+                throw new IllegalArgumentException("touchUpdatedAt needs updated_at to be a column, but SessionTable maps it to the"
+                        + " expression '" + table.expression(SessionTable.Column.UPDATED_AT) + "'");
+            }
             return new PgTriggerInstaller(this);
         }
     }

@@ -177,6 +177,7 @@ class PgTriggerInstallerTest {
     void shippedScriptsEqualTheGeneratedSql() throws IOException {
         java.util.Map<String, String> expected = java.util.Map.of(
                 PgTriggerInstaller.RESOURCE_ROW, PgTriggerInstaller.defaults().installScript(),
+                PgTriggerInstaller.MIGRATION_TRIGGER, PgTriggerInstaller.defaults().installScript(),
                 PgTriggerInstaller.RESOURCE_STATEMENT, PgTriggerInstaller.builder().mode(Mode.STATEMENT).build().installScript(),
                 PgTriggerInstaller.RESOURCE_TOUCH, PgTriggerInstaller.defaults().touchScript(),
                 PgTriggerInstaller.RESOURCE_UNINSTALL, PgTriggerInstaller.defaults().uninstallScript());

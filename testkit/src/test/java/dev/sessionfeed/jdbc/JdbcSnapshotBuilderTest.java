@@ -179,6 +179,8 @@ class JdbcSnapshotBuilderTest {
         List<String> events = new ArrayList<>();
         JdbcSnapshotBuilder counted = JdbcSnapshotBuilder.builder(recording(db.dataSource(), events, false)).build();
         String someId = builder.buildFull().sessions().get(0).id();
+        counted.verify();   // the one-time catalog check of the mapping, before the reads counted here
+        events.clear();
 
         SnapshotRead full = counted.buildFull();
         List<String> fullEvents = List.copyOf(events);
@@ -209,6 +211,8 @@ class JdbcSnapshotBuilderTest {
             physical.setAutoCommit(false);
             List<String> events = new ArrayList<>();
             JdbcSnapshotBuilder onIt = JdbcSnapshotBuilder.builder(borrowing(physical, events)).build();
+            onIt.verify();   // the one-time catalog check of the mapping, before the reads counted here
+            events.clear();
 
             SnapshotRead read = onIt.buildFull();
             SnapshotRead refreshed = onIt.refresh(Set.of("w"));

@@ -44,7 +44,7 @@ final class FeedConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         HandshakeInfo info = new HandshakeInfo(request.getUserPrincipal(), request.getHeaders(),
-                request.getParameterMap(), request.getRequestURI());
+                request.getParameterMap(), request.getRequestURI(), request::isUserInRole);
         sec.getUserProperties().put(IDENTITY, authenticate(hub, info).map(Object.class::cast).orElse(REJECTED));
     }
 

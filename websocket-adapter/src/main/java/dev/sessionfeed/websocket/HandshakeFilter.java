@@ -80,6 +80,6 @@ final class HandshakeFilter implements Filter {
         } catch (IllegalArgumentException e) {
             // A malformed URL only costs the authenticator the URI.
         }
-        return new HandshakeInfo(req.getUserPrincipal(), headers, query, uri);
+        return new HandshakeInfo(req.getUserPrincipal(), headers, query, uri, req::isUserInRole);
     }
 }

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What an {@link AdminAuthenticator} sees of a WebSocket handshake: the container's authenticated principal,
- * the request headers (names case-insensitive), cookies, query parameters and the request URI.
+ * the request headers (names case-insensitive), cookies, query parameters, the request URI and, where the container
+ * tells, the principal's roles ({@link #isUserInRole}).
  *
- * <p>Immutable and thread-safe. Tokens read from here must never be logged.
+ * <p>Immutable and thread-safe (the role check asks the container, see {@link #isUserInRole}). Tokens read from
+ * here must never be logged.
  */
 public final class HandshakeInfo {
 
@@ -24,9 +27,10 @@ public final class HandshakeInfo {
     private final Map<String, String> cookies;
     private final Map<String, List<String>> queryParameters;
     private final URI requestUri;
+    private final Predicate<String> roles;
 
     /**
-     * Creates a handshake description.
+     * Creates a handshake description without roles ({@link #isUserInRole} answers false).
      *
      * @param principal       the container's authenticated user, or null
      * @param headers         the request headers; copied, names compared case-insensitively
@@ -36,6 +40,23 @@ public final class HandshakeInfo {
      */
     public HandshakeInfo(Principal principal, Map<String, List<String>> headers,
                          Map<String, List<String>> queryParameters, URI requestUri) {
+        this(principal, headers, queryParameters, requestUri, role -> false);
+    }
+
+    /**
+     * Creates a handshake description whose role checks ask {@code roles} (the adapter passes the container's
+     * {@code HandshakeRequest::isUserInRole} or {@code HttpServletRequest::isUserInRole}).
+     *
+     * @param principal       the container's authenticated user, or null
+     * @param headers         the request headers; copied, names compared case-insensitively
+     * @param queryParameters the query parameters; copied
+     * @param requestUri      the request URI, or null when the container does not tell
+     * @param roles           answers whether the principal is in a role; called with non-null role names only
+     * @throws NullPointerException if {@code headers}, {@code queryParameters} or {@code roles} is null
+     */
+    public HandshakeInfo(Principal principal, Map<String, List<String>> headers,
+                         Map<String, List<String>> queryParameters, URI requestUri, Predicate<String> roles) {
+        this.roles = Objects.requireNonNull(roles, "roles");
         this.principal = principal;
         TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Objects.requireNonNull(headers, "headers").forEach((k, v) -> {
@@ -71,6 +92,21 @@ public final class HandshakeInfo {
             }
         }
         return m;
+    }
+
+    /**
+     * Whether the container's authenticated user is in a role of the web application (servlet security: the
+     * roles of {@code web.xml}/{@code @DeclareRoles}, mapped from the server's realm groups by the server). Meant
+     * for the {@link AdminAuthenticator}, which runs during the handshake: the container answers for the request
+     * being upgraded, so ask it there, not later.
+     *
+     * @param role the role name, for example {@code chat-admin}
+     * @return true if there is a principal and the container says it is in {@code role}; false without a principal
+     * @throws NullPointerException if {@code role} is null
+     */
+    public boolean isUserInRole(String role) {
+        Objects.requireNonNull(role, "role");
+        return principal != null && roles.test(role);
     }
 
     /**

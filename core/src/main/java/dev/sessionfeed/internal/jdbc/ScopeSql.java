@@ -26,7 +26,7 @@ public final class ScopeSql {
      */
     public static String condition(SessionTable t) {
         String ended = t.quoted(SessionTable.Column.ENDED_AT);
-        return t.quoted(SessionTable.Column.STATUS) + " <> ALL (?) AND (" + ended + " IS NULL OR " + ended
+        return t.statusText() + " <> ALL (?) AND (" + ended + " IS NULL OR " + ended
                 + " > now() - (? * INTERVAL '1 microsecond'))";
     }
 
