@@ -99,14 +99,24 @@ final class JakartaTransport implements Transport {
     }
 
     /**
-     * Shrinks the session's idle timeout (Jetty, Undertow and Tyrus then end a connection whose writes make no
-     * progress) and Tomcat's blocking send timeout (its close frame gives up and the socket is closed) to
-     * {@link #ABORT_MILLIS}, then closes.
+     * Sets Tomcat's blocking send timeout (its close frame gives up and the socket is closed), closes, then shrinks
+     * the session's idle timeout (Jetty, Undertow and Tyrus then end a connection whose writes make no progress), to
+     * {@link #ABORT_MILLIS}.
      */
     @Override
     public void abort(int code, String reason) {
-        shortenTimeouts();
+        // The close frame first, the idle timeout after: shrinking Jetty's idle timeout below the time a connection
+        // has already been idle expires it at once, and Jetty then closes with 1001 (idle timeout) instead of the
+        // code asked for (a revoked or expired admin's idle dashboard saw 1001 and reconnected). Tomcat's blocking
+        // send timeout is a property read when its close frame is written, so it is set before.
+        try {
+            session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, ABORT_MILLIS);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JakartaTransport.class)
+                    .debug("setting the send timeout of websocket session {} failed: {}", session.getId(), e.toString());
+        }
         close(code, reason);
+        shortenTimeouts();
     }
 
     @Override
